@@ -1,0 +1,434 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// The templates are parsed the way the handlers parse them: the layouts, the
+// partials and one page, then "base" is executed.
+func parseTestPage(t *testing.T, name string) *template.Template {
+	t.Helper()
+	tmpl, err := template.ParseFS(os.DirFS("templates"),
+		"layouts/*.html", "partials/*.html", path.Join("pages", name+".html"))
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	return tmpl
+}
+
+// testErrorData and testLoginData have the fields of web.ErrorData and
+// web.LoginData, the .Data of the error and login pages.
+type (
+	testErrorData struct{ TitleKey, MessageKey string }
+	testLoginData struct{ Method string }
+)
+
+type pageCase struct {
+	name string // a variant's name, for messages
+	page Page
+}
+
+var (
+	testUser  = &user.User{ID: 1, Username: "alice", Email: "alice@example.com", IsActive: true}
+	testAdmin = &user.User{ID: 2, Username: "root", IsActive: true, IsSuperuser: true}
+)
+
+// pageCases are the variants every page is rendered in, for one language.
+func pageCases(l *Localizer) []pageCase {
+	base := func(name string, u *user.User) Page {
+		return Page{
+			L: l, Name: name, TitleKey: "title." + name, User: u,
+			Path: "/some/path/?q=1&x=<y>", SiteName: "Gatehouse Demo",
+			StaticPrefix: "/static/", Nonce: "n0nce",
+		}
+	}
+	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
+	withNext := func(p Page, next string) Page { p.Next = next; return p }
+	flashes := []Flash{
+		{Level: "success", Text: "Signed in."}, {Level: "info", Text: "Info."},
+		{Level: "warning", Text: "Careful."}, {Level: "error", Text: "Broken."},
+	}
+
+	cases := []pageCase{
+		{"home anonymous", base("home", nil)},
+		{"home signed in", base("home", testUser)},
+		{"login empty", withForm(base("login", nil), &Form{})},
+		{"login nil form", base("login", nil)},
+		{"login by username", func() Page { p := base("login", nil); p.Data = testLoginData{"username"}; return p }()},
+		{"login by email", func() Page { p := base("login", nil); p.Data = testLoginData{"email"}; return p }()},
+		{"login next", withNext(withForm(base("login", nil), &Form{}), "/secret/?a=1&b=2")},
+		{"login errors", withForm(base("login", nil), &Form{
+			Values:   map[string]string{"login": "alice", "remember": "on"},
+			Errors:   map[string][]string{"login": {"Required."}, "password": {"Required."}},
+			NonField: []string{"The username and/or password you specified are not correct."},
+		})},
+		{"signup empty", withForm(base("signup", nil), &Form{})},
+		{"signup next", withNext(base("signup", nil), "/secret/")},
+		{"signup errors", withForm(base("signup", nil), &Form{
+			Values: map[string]string{"username": "alice", "email": "not-an-email"},
+			Errors: map[string][]string{
+				"username":  {"A user with that username already exists."},
+				"email":     {"Enter a valid email address."},
+				"password1": {"This password is too short.", "This password is too common."},
+				"password2": {"The two password fields didn't match."},
+			},
+			NonField: []string{"Something else."},
+		})},
+		{"logout", base("logout", testUser)},
+		{"password_change empty", withForm(base("password_change", testUser), &Form{})},
+		{"password_change errors", withForm(base("password_change", testUser), &Form{
+			Errors: map[string][]string{
+				"oldpassword": {"Your old password was entered incorrectly."},
+				"password1":   {"This password is entirely numeric."},
+				"password2":   {"The two password fields didn't match."},
+			},
+		})},
+		{"dashboard", func() Page {
+			p := base("dashboard", testUser)
+			p.Data = DashboardData{Groups: []string{"editors", "staff"}, Permissions: []string{"demo.view_secret", "blog.add_post"}}
+			p.Flashes = flashes
+			return p
+		}()},
+		{"dashboard empty", func() Page {
+			p := base("dashboard", testUser)
+			p.User = &user.User{ID: 3, Username: "bob"}
+			p.Data = DashboardData{}
+			return p
+		}()},
+		{"dashboard superuser", func() Page {
+			p := base("dashboard", testAdmin)
+			p.Data = DashboardData{Superuser: true, Groups: []string{"admins"}}
+			return p
+		}()},
+		{"secret", base("secret", testUser)},
+		{"error nil data", func() Page { p := base("error", nil); p.Status = 500; return p }()},
+	}
+	for _, status := range errorStatuses {
+		for _, u := range []*user.User{nil, testUser} {
+			p := base("error", u)
+			p.Status = status
+			p.Data = testErrorData{TitleKey: fmt.Sprintf("error.http_%d.title", status), MessageKey: fmt.Sprintf("error.http_%d.message", status)}
+			p.Flashes = flashes[:1]
+			cases = append(cases, pageCase{fmt.Sprintf("error %d user=%v", status, u != nil), p})
+		}
+	}
+	return cases
+}
+
+var errorStatuses = []int{400, 403, 404, 405, 413, 429, 500}
+
+func loadTestCatalogs(t *testing.T) *Catalogs {
+	t.Helper()
+	cats, err := LoadCatalogs(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cats
+}
+
+func TestTemplatesRender(t *testing.T) {
+	cats := loadTestCatalogs(t)
+	pages := glob(t, "templates/pages/*.html")
+	covered := map[string]bool{}
+	for _, lang := range Languages {
+		for _, c := range pageCases(cats.Localizer(lang)) {
+			covered[c.page.Name] = true
+			t.Run(lang+"/"+c.name, func(t *testing.T) {
+				var buf bytes.Buffer
+				if err := parseTestPage(t, c.page.Name).ExecuteTemplate(&buf, "base", c.page); err != nil {
+					t.Fatalf("execute: %v", err)
+				}
+				checkHTML(t, buf.String(), c.page)
+			})
+		}
+	}
+	for _, p := range pages {
+		if name := strings.TrimSuffix(path.Base(p), ".html"); !covered[name] {
+			t.Errorf("page %s has no test case", name)
+		}
+	}
+}
+
+var (
+	reTag       = regexp.MustCompile(`(?s)<(input|label|button|select|textarea)\b([^>]*)>`)
+	reAttr      = regexp.MustCompile(`([a-zA-Z][\w:-]*)(?:="([^"]*)")?`)
+	reID        = regexp.MustCompile(`\sid="([^"]+)"`)
+	rePlacehold = regexp.MustCompile(`\{[a-z_]+\}`)
+)
+
+func attrs(s string) map[string]string {
+	m := map[string]string{}
+	for _, a := range reAttr.FindAllStringSubmatch(s, -1) {
+		m[a[1]] = a[2]
+	}
+	return m
+}
+
+// checkHTML asserts the accessibility and CSP rules every page keeps.
+func checkHTML(t *testing.T, html string, p Page) {
+	t.Helper()
+	ids := map[string]int{}
+	for _, m := range reID.FindAllStringSubmatch(html, -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q used %d times", id, n)
+		}
+	}
+	labels := map[string]bool{}
+	type tag struct {
+		kind  string
+		attrs map[string]string
+	}
+	var tags []tag
+	for _, m := range reTag.FindAllStringSubmatch(html, -1) {
+		a := attrs(m[2])
+		tags = append(tags, tag{m[1], a})
+		if m[1] == "label" && a["for"] != "" {
+			labels[a["for"]] = true
+		}
+	}
+	for _, tg := range tags {
+		a := tg.attrs
+		if tg.kind == "input" {
+			_, hiddenAttr := a["hidden"]
+			if a["type"] != "hidden" && !hiddenAttr {
+				if a["id"] == "" || !labels[a["id"]] {
+					t.Errorf("input name=%q has no <label for>", a["name"])
+				}
+			}
+			if len(p.Form.FieldErrors(a["name"])) > 0 {
+				if a["aria-invalid"] != "true" {
+					t.Errorf("input %q has errors but no aria-invalid", a["name"])
+				}
+				if !slices.Contains(strings.Fields(a["aria-describedby"]), "id_"+a["name"]+"_error") {
+					t.Errorf("input %q: aria-describedby %q misses its error", a["name"], a["aria-describedby"])
+				}
+			} else if _, ok := a["aria-invalid"]; ok {
+				t.Errorf("input %q is aria-invalid without errors", a["name"])
+			}
+		}
+		for _, ref := range strings.Fields(a["aria-describedby"]) {
+			if ids[ref] == 0 {
+				t.Errorf("%s %q: aria-describedby names missing id %q", tg.kind, a["name"], ref)
+			}
+		}
+		if f := a["for"]; tg.kind == "label" && ids[f] == 0 {
+			t.Errorf("label for=%q names no element", f)
+		}
+	}
+	if n := strings.Count(html, "<h1"); n != 1 {
+		t.Errorf("%d <h1> elements, want 1", n)
+	}
+	for _, bad := range []string{"<script", "<style", " style=", " onclick=", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("page contains %q (CSP: no inline scripts or styles)", bad)
+		}
+	}
+	if m := rePlacehold.FindString(html); m != "" {
+		t.Errorf("unfilled placeholder %s", m)
+	}
+	for _, want := range []string{
+		`<html lang="` + p.L.Lang + `">`, `<main id="main"`, `<header`, `<nav`, `<footer`,
+		`href="/static/gatehouse.css"`, `class="gh-skip" href="#main"`,
+		`action="/i18n/setlang/"`, `name="language" value="en"`, `name="language" value="ru"`,
+		`name="next" value="/some/path/?q=1&amp;x=&lt;y&gt;"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if !strings.Contains(html, `value="`+p.L.Lang+`" lang="`+p.L.Lang+`" aria-pressed="true"`) {
+		t.Errorf("the current language %s is not marked pressed", p.L.Lang)
+	}
+	for _, f := range p.Flashes {
+		role := "status"
+		if f.Level == "error" || f.Level == "warning" {
+			role = "alert"
+		}
+		if !strings.Contains(html, `gh-alert--`+f.Level+`" role="`+role+`"`) {
+			t.Errorf("flash %s lacks role=%s", f.Level, role)
+		}
+	}
+	if p.Form != nil && len(p.Form.NonField) > 0 && !strings.Contains(html, `role="alert" id="form-errors"`) {
+		t.Error("non-field errors are not in a role=alert box")
+	}
+	if p.User != nil && !strings.Contains(html, `href="/accounts/logout/"`) {
+		t.Error("signed-in page has no log out link")
+	}
+	if p.User == nil && !strings.Contains(html, `href="/accounts/login/"`) {
+		t.Error("anonymous page has no log in link")
+	}
+	if p.Next != "" && p.Name == "login" && !strings.Contains(html, `name="next" value="`+template.HTMLEscapeString(p.Next)+`"`) {
+		t.Error("login form does not carry next")
+	}
+}
+
+func TestStylesheetsAfterOurs(t *testing.T) {
+	cats := loadTestCatalogs(t)
+	p := Page{L: cats.Localizer("en"), Name: "home", TitleKey: "title.home", SiteName: "S",
+		StaticPrefix: "/assets/", Stylesheets: []string{"/site.css"}}
+	var buf bytes.Buffer
+	if err := parseTestPage(t, "home").ExecuteTemplate(&buf, "base", p); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	ours, theirs := strings.Index(html, `href="/assets/gatehouse.css"`), strings.Index(html, `href="/site.css"`)
+	if ours < 0 || theirs < ours {
+		t.Errorf("site stylesheet must come after ours (ours at %d, site at %d)", ours, theirs)
+	}
+	if !strings.Contains(html, "<title>Welcome · S</title>") {
+		t.Errorf("title: %s", html[strings.Index(html, "<title>"):strings.Index(html, "</title>")])
+	}
+}
+
+// glob lists the files matching pattern, failing the test when there are none.
+func glob(t *testing.T, pattern string) []string {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob %s: %v (%d files)", pattern, err, len(files))
+	}
+	return files
+}
+
+var reKeyUse = regexp.MustCompile(`\.L\.[TN] "([^"]+)"`)
+
+// templateKeys returns every catalog key the templates name literally.
+func templateKeys(t *testing.T) []string {
+	t.Helper()
+	set := map[string]bool{}
+	for _, dir := range []string{"layouts", "partials", "pages"} {
+		files := glob(t, filepath.Join("templates", dir, "*.html"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range reKeyUse.FindAllStringSubmatch(string(b), -1) {
+				set[m[1]] = true
+			}
+		}
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func TestTemplateKeysInCatalogs(t *testing.T) {
+	cats := loadTestCatalogs(t)
+	keys := templateKeys(t)
+	if len(keys) < 50 {
+		t.Fatalf("found only %d keys in templates; is the pattern right?", len(keys))
+	}
+	// Keys the handlers pass in: page titles and error texts.
+	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error"} {
+		keys = append(keys, "title."+p)
+	}
+	for _, s := range errorStatuses {
+		keys = append(keys, fmt.Sprintf("error.http_%d.title", s), fmt.Sprintf("error.http_%d.message", s))
+	}
+	for _, lang := range Languages {
+		have := map[string]bool{}
+		for _, k := range cats.Keys(lang) {
+			have[k] = true
+		}
+		for _, k := range keys {
+			if !have[k] {
+				t.Errorf("%s catalog lacks %q", lang, k)
+			}
+		}
+	}
+}
+
+func readUI(t *testing.T, lang string) map[string]json.RawMessage {
+	t.Helper()
+	b, err := os.ReadFile(path.Join("locales", lang, "ui.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s/ui.json: %v", lang, err)
+	}
+	return m
+}
+
+var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "password_change.",
+	"dashboard.", "secret.", "error.", "footer.", "lang.", "title."}
+
+func TestUICatalogsMatch(t *testing.T) {
+	en, ru := readUI(t, "en"), readUI(t, "ru")
+	for k := range en {
+		if _, ok := ru[k]; !ok {
+			t.Errorf("ru/ui.json lacks %q", k)
+		}
+		if !slices.ContainsFunc(uiPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			t.Errorf("key %q has no known area prefix", k)
+		}
+	}
+	for k := range ru {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en/ui.json lacks %q", k)
+		}
+	}
+	// Plural entries carry every form their language needs, and the same
+	// placeholders appear in both languages.
+	forms := map[string][]string{"en": {"one", "other"}, "ru": {"one", "few", "many", "other"}}
+	for lang, cat := range map[string]map[string]json.RawMessage{"en": en, "ru": ru} {
+		for k, raw := range cat {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				if other, ok := map[string]map[string]json.RawMessage{"en": ru, "ru": en}[lang][k]; ok {
+					var o string
+					if json.Unmarshal(other, &o) == nil && !slices.Equal(placeholders(s), placeholders(o)) {
+						t.Errorf("%q: placeholders differ between languages: %q vs %q", k, s, o)
+					}
+				}
+				continue
+			}
+			var pl map[string]string
+			if err := json.Unmarshal(raw, &pl); err != nil {
+				t.Errorf("%s %q: neither string nor plural forms", lang, k)
+				continue
+			}
+			for _, f := range forms[lang] {
+				if !strings.Contains(pl[f], "{n}") {
+					t.Errorf("%s %q: form %q missing or without {n}", lang, k, f)
+				}
+			}
+		}
+	}
+}
+
+func placeholders(s string) []string {
+	p := rePlacehold.FindAllString(s, -1)
+	sort.Strings(p)
+	return p
+}
+
+func TestRussianPlurals(t *testing.T) {
+	l := loadTestCatalogs(t).Localizer("ru")
+	for n, want := range map[int]string{1: "1 группа", 3: "3 группы", 5: "5 групп", 11: "11 групп", 21: "21 группа", 0: "0 групп"} {
+		if got := l.N("dashboard.groups_count", n); got != want {
+			t.Errorf("N(groups, %d) = %q, want %q", n, got, want)
+		}
+	}
+}
