@@ -1,0 +1,78 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// baselineBody is what the baseline handler serves: a small HTML page, about
+// the size of a simple dashboard.
+var baselineBody = []byte(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Dashboard</title></head>
+<body><main><h1>Dashboard</h1><p>Signed in as <b>baseline</b>.</p>
+<form method="post" action="/accounts/logout/"><button type="submit">Sign out</button></form>
+</main></body></html>
+`)
+
+// baselineHandler is the bare net/http handler of the baseline scenario.
+func baselineHandler(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(baselineBody)
+}
+
+// baselineWorkload serves baselineHandler on 127.0.0.1 for its workers.
+type baselineWorkload struct {
+	e   *env
+	srv *http.Server
+	u   *url.URL
+}
+
+// newBaseline starts the baseline server on a free port of 127.0.0.1.
+func newBaseline(_ context.Context, e *env) (Workload, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(baselineHandler), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			panic(err) // Serve on a fresh listener only fails when closed
+		}
+	}()
+	u := &url.URL{Scheme: "http", Host: l.Addr().String(), Path: "/"}
+	return &baselineWorkload{e: e, srv: srv, u: u}, nil
+}
+
+// NewWorker returns a virtual user.
+func (w *baselineWorkload) NewWorker(context.Context, int) (Worker, error) {
+	return &baselineWorker{w: w, b: w.e.browser()}, nil
+}
+
+// Close stops the server.
+func (w *baselineWorkload) Close() error { return w.srv.Close() }
+
+// baselineWorker is one virtual user of the baseline scenario.
+type baselineWorker struct {
+	w *baselineWorkload
+	b *Browser
+}
+
+// Do GETs the baseline page and checks for a 200.
+func (v *baselineWorker) Do(ctx context.Context, _ int64) (int, error) {
+	p, err := v.b.Get(ctx, v.w.u)
+	if err != nil {
+		return 1, err
+	}
+	if p.Status != http.StatusOK {
+		return 1, opErrorf(StatusKind(p.Status), "GET %s: %d, want 200", v.w.u, p.Status)
+	}
+	return 1, nil
+}
+
+// URL returns the first URL an operation requests, for the report.
+func (w *baselineWorkload) URL() string { return w.u.String() }

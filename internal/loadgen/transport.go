@@ -1,0 +1,26 @@
+package loadgen
+
+import (
+	"net/http"
+	"time"
+)
+
+// NewTransport returns the http.Transport that every virtual user of a run
+// shares: keep-alive on, at least concurrency idle connections kept per host
+// so that no worker has to dial again between requests, no proxy (the
+// environment's proxy settings would route traffic off the machine), and a
+// dialer that connects only to loopback addresses.
+func NewTransport(concurrency int, resolve Resolver) *http.Transport {
+	idle := max(concurrency, 1) * 2
+	return &http.Transport{
+		Proxy:                 nil,
+		DialContext:           loopbackDialer(resolve),
+		MaxIdleConns:          idle,
+		MaxIdleConnsPerHost:   idle,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		DisableKeepAlives:     false,
+		ForceAttemptHTTP2:     false,
+	}
+}
