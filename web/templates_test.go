@@ -29,13 +29,6 @@ func parseTestPage(t *testing.T, name string) *template.Template {
 	return tmpl
 }
 
-// testErrorData and testLoginData have the fields of web.ErrorData and
-// web.LoginData, the .Data of the error and login pages.
-type (
-	testErrorData struct{ TitleKey, MessageKey string }
-	testLoginData struct{ Method string }
-)
-
 type pageCase struct {
 	name string // a variant's name, for messages
 	page Page
@@ -67,8 +60,8 @@ func pageCases(l *Localizer) []pageCase {
 		{"home signed in", base("home", testUser)},
 		{"login empty", withForm(base("login", nil), &Form{})},
 		{"login nil form", base("login", nil)},
-		{"login by username", func() Page { p := base("login", nil); p.Data = testLoginData{"username"}; return p }()},
-		{"login by email", func() Page { p := base("login", nil); p.Data = testLoginData{"email"}; return p }()},
+		{"login by username", func() Page { p := base("login", nil); p.Data = LoginData{Method: "username"}; return p }()},
+		{"login by email", func() Page { p := base("login", nil); p.Data = LoginData{Method: "email"}; return p }()},
 		{"login next", withNext(withForm(base("login", nil), &Form{}), "/secret/?a=1&b=2")},
 		{"login errors", withForm(base("login", nil), &Form{
 			Values:   map[string]string{"login": "alice", "remember": "on"},
@@ -120,7 +113,7 @@ func pageCases(l *Localizer) []pageCase {
 		for _, u := range []*user.User{nil, testUser} {
 			p := base("error", u)
 			p.Status = status
-			p.Data = testErrorData{TitleKey: fmt.Sprintf("error.http_%d.title", status), MessageKey: fmt.Sprintf("error.http_%d.message", status)}
+			p.Data = ErrorData{TitleKey: fmt.Sprintf("error.http_%d.title", status), MessageKey: fmt.Sprintf("error.http_%d.message", status)}
 			p.Flashes = flashes[:1]
 			cases = append(cases, pageCase{fmt.Sprintf("error %d user=%v", status, u != nil), p})
 		}

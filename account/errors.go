@@ -1,0 +1,86 @@
+package account
+
+import (
+	"errors"
+	"strings"
+)
+
+// Stable error codes. The adapters translate them (catalog key "error.<code>")
+// and pick HTTP statuses; the codes never change meaning.
+const (
+	CodeInvalidCredentials = "invalid_credentials"
+	CodeTooManyAttempts    = "too_many_attempts"
+	CodeRequired           = "required"
+	CodeUsernameInvalid    = "username_invalid"
+	CodeUsernameTaken      = "username_taken"
+	CodeUsernameConfusable = "username_confusable"
+	CodeEmailInvalid       = "email_invalid"
+	CodeEmailTaken         = "email_taken"
+	CodePasswordMismatch   = "password_mismatch"
+	CodePasswordIncorrect  = "password_incorrect"
+	CodeInputTooLong       = "input_too_long"
+	CodeSignupClosed       = "signup_closed"
+)
+
+// Error is one problem a user can act on: a stable Code, the form Field it
+// belongs to ("" for the whole form), parameters for the message, and the
+// underlying cause (never shown to users).
+type Error struct {
+	Code   string
+	Field  string
+	Params map[string]any
+	Err    error
+}
+
+func (e *Error) Error() string {
+	s := "account: " + e.Code
+	if e.Field != "" {
+		s += " (" + e.Field + ")"
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errors is several problems found at once (a form with two bad fields).
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// AsErrors flattens err into the user-facing problems it carries: an Errors, a
+// single *Error, or nothing (for internal failures).
+func AsErrors(err error) Errors {
+	var es Errors
+	if errors.As(err, &es) {
+		return es
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return Errors{e}
+	}
+	return nil
+}
+
+// HasCode reports whether err carries a problem with the code.
+func HasCode(err error, code string) bool {
+	for _, e := range AsErrors(err) {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldErr(field, code string, params map[string]any) *Error {
+	return &Error{Code: code, Field: field, Params: params}
+}

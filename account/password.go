@@ -1,0 +1,83 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// ChangePasswordInput is what the password change form submits.
+type ChangePasswordInput struct {
+	Old       string
+	Password1 string
+	Password2 string
+}
+
+// ChangePassword checks the current password, validates the new one and
+// stores its hash. Ending the user's other sessions is the caller's half (the
+// session layer keeps the current one).
+func (s *Service) ChangePassword(ctx context.Context, u *user.User, in ChangePasswordInput, c Client) error {
+	var errs Errors
+	if in.Old == "" {
+		errs = append(errs, fieldErr("oldpassword", CodeRequired, nil))
+	} else if len(in.Old) > password.MaxLength {
+		errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
+	} else {
+		ok, _, err := s.Passwords.Verify(in.Old, u.Password)
+		if err != nil && !errors.Is(err, password.ErrTooLong) {
+			s.log().Warn("password hash unreadable", "user_id", u.ID, "err", err)
+		}
+		if !ok {
+			errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
+		}
+	}
+	errs = append(errs, s.checkNewPassword(u, in.Password1, in.Password2)...)
+	if len(errs) > 0 {
+		return errs
+	}
+	return s.SetPassword(ctx, u, in.Password1, c)
+}
+
+// SetPassword stores a new password for u without asking for the old one (the
+// CLI and password reset use it) and runs OnPasswordChanged.
+func (s *Service) SetPassword(ctx context.Context, u *user.User, pw string, c Client) error {
+	encoded, err := s.Passwords.Hash(pw)
+	if err != nil {
+		return fmt.Errorf("account: set password: %w", err)
+	}
+	if err := s.Users.SetPassword(ctx, u.ID, encoded); err != nil {
+		return fmt.Errorf("account: set password: %w", err)
+	}
+	u.Password = encoded
+	s.log().Info("password changed", "event", "password_changed", "user_id", u.ID, "ip", c.IP)
+	if s.Hooks.OnPasswordChanged != nil {
+		s.Hooks.OnPasswordChanged(u, c)
+	}
+	return nil
+}
+
+// ValidateNewPassword runs the configured validators for u, as signup does.
+func (s *Service) ValidateNewPassword(u *user.User, pw string) Errors {
+	return s.checkNewPassword(u, pw, pw)
+}
+
+func (s *Service) checkNewPassword(u *user.User, p1, p2 string) Errors {
+	var errs Errors
+	if p1 == "" {
+		errs = append(errs, fieldErr("password1", CodeRequired, nil))
+	} else {
+		attrs := password.UserAttrs{Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName}
+		for _, p := range password.Validate(p1, attrs, s.validators()...) {
+			errs = append(errs, fieldErr("password1", p.Code, p.Params))
+		}
+	}
+	if p2 == "" {
+		errs = append(errs, fieldErr("password2", CodeRequired, nil))
+	} else if p1 != "" && p1 != p2 {
+		errs = append(errs, fieldErr("password2", CodePasswordMismatch, nil))
+	}
+	return errs
+}

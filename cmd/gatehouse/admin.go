@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse"
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
+	"github.com/gatehouse-auth/gatehouse/user"
+	"github.com/gatehouse-auth/gatehouse/web"
+)
+
+// admin is an opened database with the flows, for the administration commands.
+type admin struct {
+	db  *sqlstore.DB
+	gh  *gatehouse.Gatehouse
+	acc *account.Service
+	cat *web.Localizer
+}
+
+func openAdmin(ctx context.Context, e *env) (*admin, error) {
+	log, err := newLogger(e.settings, e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDB(ctx, e.settings)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := gatehouseConfig(e.settings, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	gh, err := gatehouse.New(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &admin{db: db, gh: gh, acc: gh.Account(), cat: gh.Catalogs().Localizer("en")}, nil
+}
+
+func (a *admin) Close() { a.db.Close() }
+
+// findUser resolves a username (canonical compare).
+func (a *admin) findUser(ctx context.Context, name string) (*user.User, error) {
+	u, err := a.db.UserByUsername(ctx, name)
+	if errors.Is(err, user.ErrNotFound) {
+		return nil, fmt.Errorf("user %q does not exist", name)
+	}
+	return u, err
+}
+
+func (a *admin) findGroup(ctx context.Context, name string) (*user.Group, error) {
+	g, err := a.db.GroupByName(ctx, name)
+	if errors.Is(err, user.ErrNotFound) {
+		return nil, fmt.Errorf("group %q does not exist (create it with: gatehouse group create %s)", name, name)
+	}
+	return g, err
+}
+
+// findPerm resolves "app_label.codename".
+func (a *admin) findPerm(ctx context.Context, code string) (*user.Permission, error) {
+	app, codename, ok := strings.Cut(code, ".")
+	if !ok || app == "" || codename == "" {
+		return nil, fmt.Errorf("permission %q: want app_label.codename", code)
+	}
+	p, err := a.db.PermissionByCode(ctx, app, codename)
+	if errors.Is(err, user.ErrNotFound) {
+		return nil, fmt.Errorf("permission %q does not exist (create it with: gatehouse perm create %s \"Name\")", code, code)
+	}
+	return p, err
+}
+
+// problems translates account errors into English lines for the terminal.
+func (a *admin) problems(err error) []string {
+	var out []string
+	for _, pe := range account.AsErrors(err) {
+		msg := web.TranslateError(a.cat, pe)
+		if pe.Field != "" {
+			msg = pe.Field + ": " + msg
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// oneLine turns account errors into one error line.
+func (a *admin) oneLine(err error) error {
+	if ps := a.problems(err); len(ps) > 0 {
+		return errors.New(strings.Join(ps, "; "))
+	}
+	return err
+}

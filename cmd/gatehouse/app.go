@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse"
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
+)
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, s *Settings) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, s.str("database.url"))
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database: migrate: %w", err)
+	}
+	return db, nil
+}
+
+// passwordSet builds the hasher set from password.* settings: the preferred
+// hasher at the configured cost, every Django format accepted.
+func passwordSet(s *Settings) (*password.Set, error) {
+	iters, err := s.int("password.pbkdf2_iterations")
+	if err != nil {
+		return nil, err
+	}
+	mem, err := s.int("password.argon2_memory_kib")
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.int("password.argon2_time")
+	if err != nil {
+		return nil, err
+	}
+	threads, err := s.int("password.argon2_threads")
+	if err != nil {
+		return nil, err
+	}
+	cost, err := s.int("password.bcrypt_cost")
+	if err != nil {
+		return nil, err
+	}
+	maxc, err := s.int("password.max_concurrent")
+	if err != nil {
+		return nil, err
+	}
+	if threads > 255 || threads < 1 || t < 1 || mem < 8*threads {
+		return nil, fmt.Errorf("password.argon2_*: want time ≥ 1, 1 ≤ threads ≤ 255 and memory ≥ 8 KiB per thread")
+	}
+	var preferred password.Hasher
+	switch h := s.str("password.hasher"); h {
+	case "argon2":
+		preferred = password.Argon2Hasher{Memory: uint32(mem), Time: uint32(t), Threads: uint8(threads)}
+	case "pbkdf2_sha256":
+		preferred = password.PBKDF2Hasher{Iterations: iters}
+	case "bcrypt_sha256":
+		preferred = password.BcryptSHA256Hasher{Cost: cost}
+	case "scrypt":
+		preferred = password.ScryptHasher{}
+	default:
+		return nil, fmt.Errorf("password.hasher (GATEHOUSE_PASSWORD_HASHER): unknown hasher %q (want argon2, pbkdf2_sha256, bcrypt_sha256 or scrypt)", h)
+	}
+	set := password.NewSet(preferred, password.DefaultSet().Accepted...)
+	set.MaxConcurrent = maxc
+	return set, nil
+}
+
+// validators builds the password validators from settings.
+func validators(s *Settings) ([]password.Validator, error) {
+	n, err := s.int("password.min_length")
+	if err != nil {
+		return nil, err
+	}
+	vs := password.DefaultValidators()
+	for i, v := range vs {
+		if _, ok := v.(password.MinimumLength); ok {
+			vs[i] = password.MinimumLength{Min: n}
+		}
+	}
+	return vs, nil
+}
+
+// secretKey returns the configured key, or the one kept in secret_key_file,
+// generating that file (0600) on first use.
+func secretKey(s *Settings, log *slog.Logger) ([]byte, error) {
+	if k := s.str("secret_key"); k != "" {
+		if len(k) < 32 {
+			return nil, errors.New("secret_key (GATEHOUSE_SECRET_KEY): must be at least 32 characters")
+		}
+		return []byte(k), nil
+	}
+	path := s.str("secret_key_file")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k := strings.TrimSpace(string(b))
+		if len(k) < 32 {
+			return nil, fmt.Errorf("%s: secret key shorter than 32 characters", path)
+		}
+		return []byte(k), nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	raw := make([]byte, 48)
+	rand.Read(raw)
+	k := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	log.Info("generated a secret key", "file", path)
+	return []byte(k), nil
+}
+
+// newLogger builds the slog logger from log.* settings.
+func newLogger(s *Settings, w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(s.str("log.level"))); err != nil {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	o := &slog.HandlerOptions{Level: lvl}
+	switch s.str("log.format") {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	}
+	return nil, fmt.Errorf("log.format: want text or json, got %q", s.str("log.format"))
+}
+
+// gatehouseConfig turns settings into the library's Config.
+func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger) (gatehouse.Config, error) {
+	var cfg gatehouse.Config
+	key, err := secretKey(s, log)
+	if err != nil {
+		return cfg, err
+	}
+	set, err := passwordSet(s)
+	if err != nil {
+		return cfg, err
+	}
+	vs, err := validators(s)
+	if err != nil {
+		return cfg, err
+	}
+	demo, err := s.bool("demo")
+	if err != nil {
+		return cfg, err
+	}
+	emailRequired, err := s.bool("account.email_required")
+	if err != nil {
+		return cfg, err
+	}
+	closed, err := s.bool("account.signup_closed")
+	if err != nil {
+		return cfg, err
+	}
+	method := account.LoginMethod(s.str("account.login_method"))
+	switch method {
+	case account.LoginByUsername, account.LoginByEmail, account.LoginByUsernameOrEmail:
+	default:
+		return cfg, fmt.Errorf("account.login_method: want username, email or username_email, got %q", method)
+	}
+	var sc session.Config
+	for key, d := range map[string]*time.Duration{
+		"session.idle_timeout": &sc.IdleTimeout, "session.absolute_timeout": &sc.AbsoluteTimeout,
+		"session.remember_idle_timeout": &sc.RememberIdleTimeout, "session.remember_absolute_timeout": &sc.RememberAbsoluteTimeout,
+	} {
+		v, err := s.duration(key)
+		if err != nil {
+			return cfg, err
+		}
+		*d = v
+	}
+	var proxies []netip.Prefix
+	for _, p := range strings.Split(s.str("trusted_proxies"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return cfg, fmt.Errorf("trusted_proxies: %w", err)
+		}
+		proxies = append(proxies, pr)
+	}
+	cfg = gatehouse.Config{
+		Store: db, SecretKey: key, SiteURL: siteURL(s), SiteName: s.str("site_name"),
+		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
+		Account: account.Config{LoginMethod: method, EmailRequired: emailRequired, SignupClosed: closed},
+	}
+	return cfg, nil
+}
+
+// siteURL is the configured public URL, or http://ADDR.
+func siteURL(s *Settings) string {
+	if u := s.str("site_url"); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	return "http://" + s.str("addr")
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse"
+	"github.com/gatehouse-auth/gatehouse/mail"
+)
+
+// cmdServe runs the server until SIGINT/SIGTERM, then drains for up to 30 s.
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "serve")
+	addr := fs.String("addr", "", "listen address (GATEHOUSE_ADDR)")
+	dbURL := fs.String("database", "", "database URL (GATEHOUSE_DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *addr != "" {
+		e.settings.set("addr", *addr)
+	}
+	if *dbURL != "" {
+		e.settings.set("database.url", *dbURL)
+	}
+	log, err := newLogger(e.settings, e.stderr)
+	if err != nil {
+		return err
+	}
+	mailer, err := mail.FromURL(e.settings.str("mail.backend"), e.settings.str("mail.file_dir"),
+		e.settings.str("mail.smtp_url"), e.settings.str("mail.from"))
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	_ = mailer // mailed flows (verification, reset) arrive with the email issue
+	db, err := openDB(ctx, e.settings)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg, err := gatehouseConfig(e.settings, db, log)
+	if err != nil {
+		return err
+	}
+	gh, err := gatehouse.New(cfg)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.SQL().PingContext(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("/", gh.Handler())
+	ln, err := net.Listen("tcp", e.settings.str("addr"))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go expireSessions(ctx, db, gh, log)
+	fmt.Fprintf(e.stdout, "Gatehouse is serving on http://%s/ (database %s)\n", ln.Addr(), maskURL(e.settings.str("database.url")))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// setting is one configuration key: "section.key" in the file, also the
+// environment variable GATEHOUSE_SECTION_KEY.
+type setting struct {
+	key    string
+	def    string
+	secret bool
+	help   string
+}
+
+// settings is every key Gatehouse reads, with its default.
+var settings = []setting{
+	{"addr", "127.0.0.1:8000", false, "address serve listens on"},
+	{"site_url", "", false, "public base URL used in every mailed link (default http://ADDR)"},
+	{"site_name", "Gatehouse", false, "name shown on pages"},
+	{"secret_key", "", true, "signing key; generated into gatehouse.secret when empty"},
+	{"secret_key_file", "gatehouse.secret", false, "where a generated secret key is kept"},
+	{"trusted_proxies", "", false, "comma-separated CIDRs whose X-Forwarded-For is trusted"},
+	{"demo", "true", false, "serve the demo site (/, /dashboard/, /secret/)"},
+	{"database.url", "sqlite:gatehouse.db", true, "sqlite:PATH or postgres://… URL"},
+	{"mail.backend", "console", false, "console, file or smtp"},
+	{"mail.file_dir", "mail", false, "directory of the file backend"},
+	{"mail.smtp_url", "", true, "smtp://user:pass@host:587 (smtps:// for implicit TLS)"},
+	{"mail.from", "Gatehouse <noreply@localhost>", false, "From address of every mail"},
+	{"account.login_method", "username_email", false, "username, email or username_email"},
+	{"account.email_verification", "optional", false, "none, optional or mandatory"},
+	{"account.email_required", "false", false, "make email mandatory at signup"},
+	{"account.signup_closed", "false", false, "refuse new signups"},
+	{"password.hasher", "argon2", false, "preferred hasher: argon2, pbkdf2_sha256, bcrypt_sha256 or scrypt"},
+	{"password.pbkdf2_iterations", "1200000", false, "PBKDF2 iterations"},
+	{"password.argon2_memory_kib", "19456", false, "argon2id memory in KiB"},
+	{"password.argon2_time", "2", false, "argon2id passes"},
+	{"password.argon2_threads", "1", false, "argon2id lanes"},
+	{"password.bcrypt_cost", "12", false, "bcrypt cost"},
+	{"password.max_concurrent", "0", false, "password hashes computed at once (0 = 2 × CPUs)"},
+	{"password.min_length", "8", false, "minimum password length in characters"},
+	{"session.idle_timeout", "2h", false, "end sessions unused this long"},
+	{"session.absolute_timeout", "24h", false, "end sessions this long after login"},
+	{"session.remember_idle_timeout", "168h", false, "idle timeout of remember-me sessions"},
+	{"session.remember_absolute_timeout", "720h", false, "absolute timeout of remember-me sessions"},
+	{"log.level", "info", false, "debug, info, warn or error"},
+	{"log.format", "text", false, "text or json"},
+}
+
+// Settings are the effective values, after defaults, file, environment and flags.
+type Settings struct {
+	values map[string]string
+	source map[string]string
+}
+
+func defaultSettings() *Settings {
+	s := &Settings{values: map[string]string{}, source: map[string]string{}}
+	for _, st := range settings {
+		s.values[st.key] = st.def
+		s.source[st.key] = "default"
+	}
+	return s
+}
+
+func known(key string) bool {
+	for _, st := range settings {
+		if st.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// EnvName returns the environment variable of a key.
+func EnvName(key string) string {
+	return "GATEHOUSE_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// loadFile merges a TOML file; an unknown key is an error (a typo must not
+// silently leave a default in force).
+func (s *Settings) loadFile(path string) error {
+	var raw map[string]any
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	flat := map[string]string{}
+	flatten("", raw, flat)
+	for k, v := range flat {
+		if !known(k) {
+			return fmt.Errorf("config %s: unknown key %q", path, k)
+		}
+		s.values[k], s.source[k] = v, "file"
+	}
+	return nil
+}
+
+func flatten(prefix string, m map[string]any, out map[string]string) {
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			flatten(key, x, out)
+		case []any:
+			parts := make([]string, len(x))
+			for i, p := range x {
+				parts[i] = fmt.Sprint(p)
+			}
+			out[key] = strings.Join(parts, ",")
+		default:
+			out[key] = fmt.Sprint(x)
+		}
+	}
+}
+
+// loadEnv merges GATEHOUSE_* variables.
+func (s *Settings) loadEnv(getenv func(string) string) {
+	for _, st := range settings {
+		if v := getenv(EnvName(st.key)); v != "" {
+			s.values[st.key], s.source[st.key] = v, "env"
+		}
+	}
+}
+
+// set applies a flag.
+func (s *Settings) set(key, v string) {
+	s.values[key], s.source[key] = v, "flag"
+}
+
+func (s *Settings) str(key string) string { return s.values[key] }
+
+func (s *Settings) int(key string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s.values[key]))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s (%s): want a non-negative whole number, got %q", key, EnvName(key), s.values[key])
+	}
+	return n, nil
+}
+
+func (s *Settings) bool(key string) (bool, error) {
+	b, err := strconv.ParseBool(strings.TrimSpace(s.values[key]))
+	if err != nil {
+		return false, fmt.Errorf("%s (%s): want true or false, got %q", key, EnvName(key), s.values[key])
+	}
+	return b, nil
+}
+
+func (s *Settings) duration(key string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s.values[key]))
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s (%s): want a duration like 2h or 30m, got %q", key, EnvName(key), s.values[key])
+	}
+	return d, nil
+}
+
+// Print writes every key with its value (secrets masked) and where it came from.
+func (s *Settings) Print(w io.Writer) {
+	keys := make([]string, 0, len(s.values))
+	for k := range s.values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := s.values[k]
+		for _, st := range settings {
+			if st.key == k && st.secret && v != "" {
+				v = mask(k, v)
+			}
+		}
+		fmt.Fprintf(w, "%-36s = %-40s # %s, %s\n", k, strconv.Quote(v), s.source[k], EnvName(k))
+	}
+}
+
+// mask hides a secret: keys entirely; URLs keep scheme and host but lose the password.
+func mask(key, v string) string {
+	if strings.Contains(v, "://") {
+		return maskURL(v)
+	}
+	if key == "database.url" {
+		return v
+	}
+	return "********"
+}

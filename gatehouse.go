@@ -1,0 +1,239 @@
+package gatehouse
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/authctx"
+	"github.com/gatehouse-auth/gatehouse/internal/clientip"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/user"
+	"github.com/gatehouse-auth/gatehouse/web"
+)
+
+// Store is everything Gatehouse keeps: users, groups and permissions,
+// sessions, and rate-limit counters. *sqlstore.DB implements it.
+type Store interface {
+	user.Store
+	session.Store
+	ratelimit.Store
+}
+
+// Config configures a Gatehouse. Store and SecretKey are required; every other
+// field's zero value works.
+type Config struct {
+	// Store keeps all state.
+	Store Store
+	// SecretKey signs cookies; at least 32 bytes of randomness.
+	SecretKey []byte
+	// SiteURL is the public base URL ("https://example.com"). When it is
+	// https, cookies are Secure and the session cookie is "__Host-" prefixed.
+	SiteURL string
+	// SiteName is shown on pages. The default is "Gatehouse".
+	SiteName string
+	// Passwords hashes and verifies passwords. The default is
+	// password.DefaultSet(): argon2id, verifying every Django format.
+	Passwords *password.Set
+	// Validators check new passwords. The default is password.DefaultValidators().
+	Validators []password.Validator
+	// Account tunes the flows (login method, limits …).
+	Account account.Config
+	// Hooks are callbacks into the flows.
+	Hooks account.Hooks
+	// Session tunes sessions (timeouts, cookie name).
+	Session session.Config
+	// Backends are extra permission backends consulted after the model
+	// backend, for per-object checks (Django's AUTHENTICATION_BACKENDS).
+	Backends []user.Backend
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// Templates overrides embedded files by path: templates/pages/login.html,
+	// static/gatehouse.css, locales/ru/ui.json …
+	Templates fs.FS
+	// Stylesheets are CSS URLs added after Gatehouse's own, to restyle the pages.
+	Stylesheets []string
+	// LoginURL: the default is "/accounts/login/".
+	LoginURL string
+	// LoginRedirect is where login goes without a next. The default is "/dashboard/".
+	LoginRedirect string
+	// Demo mounts the demo pages /, /dashboard/ and /secret/ in Handler().
+	Demo bool
+	// MaxBodyBytes bounds request bodies. The default is 64 KiB.
+	MaxBodyBytes int64
+	// Logger: the default is slog.Default().
+	Logger *slog.Logger
+	// Now is the clock. The default is time.Now.
+	Now func() time.Time
+}
+
+// Gatehouse is a configured instance: flows, sessions and pages.
+type Gatehouse struct {
+	cfg      Config
+	account  *account.Service
+	sessions *session.Manager
+	web      *web.Handlers
+	backends user.Backends
+	ip       clientip.Resolver
+	handler  http.Handler
+}
+
+// New checks cfg and builds a Gatehouse.
+func New(cfg Config) (*Gatehouse, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("gatehouse: Config.Store is required")
+	}
+	if len(cfg.SecretKey) < 32 {
+		return nil, errors.New("gatehouse: Config.SecretKey must be at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Passwords == nil {
+		cfg.Passwords = password.DefaultSet()
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	secure := isHTTPS(cfg.SiteURL)
+	if cfg.Session.Now == nil {
+		cfg.Session.Now = cfg.Now
+	}
+	cfg.Session.Secure = cfg.Session.Secure || secure
+	g := &Gatehouse{cfg: cfg, ip: clientip.Resolver{TrustedProxies: cfg.TrustedProxies}}
+	g.account = &account.Service{
+		Users: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,
+		Config: cfg.Account, Hooks: cfg.Hooks, Log: cfg.Logger, Now: cfg.Now,
+	}
+	g.sessions = session.NewManager(cfg.Store, cfg.Session)
+	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
+	w, err := web.New(web.Options{
+		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey,
+		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
+		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
+		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo,
+		SecureCookies: secure, Log: cfg.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.web = w
+	mux := http.NewServeMux()
+	w.Register(mux)
+	g.handler = g.Protect(mux)
+	return g, nil
+}
+
+// Handler serves Gatehouse's pages (/accounts/…, /static/…, /i18n/setlang/
+// and, with Config.Demo, the demo site) with the user loaded, CSRF checks,
+// bounded bodies and security headers.
+func (g *Gatehouse) Handler() http.Handler { return g.handler }
+
+// Account returns the flows, for callers that drive them directly.
+func (g *Gatehouse) Account() *account.Service { return g.account }
+
+// Sessions returns the session manager.
+func (g *Gatehouse) Sessions() *session.Manager { return g.sessions }
+
+// Store returns the configured store.
+func (g *Gatehouse) Store() Store { return g.cfg.Store }
+
+// UserFrom returns the signed-in user of a request context, or nil.
+func UserFrom(ctx context.Context) *user.User { return authctx.User(ctx) }
+
+// SessionFrom returns the session of a request context, or nil.
+func SessionFrom(ctx context.Context) *session.Session {
+	if st := authctx.From(ctx); st != nil {
+		return st.Session
+	}
+	return nil
+}
+
+// PermsFrom returns the signed-in user's effective permissions (loaded once
+// per request). Anonymous visitors and store errors yield none.
+func PermsFrom(ctx context.Context) user.Perms {
+	p, _ := authctx.From(ctx).Perms(ctx)
+	return p
+}
+
+// HasPerm reports whether the signed-in user of ctx holds perm, for obj when
+// not nil, through the backend chain.
+func (g *Gatehouse) HasPerm(ctx context.Context, perm string, obj any) bool {
+	st := authctx.From(ctx)
+	if st == nil || st.User == nil {
+		return false
+	}
+	p, err := st.Perms(ctx)
+	if err != nil {
+		g.cfg.Logger.Error("gatehouse: permissions", "err", err)
+		return false
+	}
+	ok, err := g.backends.HasPerm(ctx, st.User, p, perm, obj)
+	if err != nil {
+		g.cfg.Logger.Error("gatehouse: permission backend", "err", err)
+		return false
+	}
+	return ok
+}
+
+// Authenticate checks credentials as the login form does (throttling,
+// equal timing, hash upgrade) without starting a session.
+func (g *Gatehouse) Authenticate(ctx context.Context, login, pw string, c account.Client) (*user.User, error) {
+	return g.account.Login(ctx, account.LoginInput{Login: login, Password: pw}, c)
+}
+
+// Login starts a session for u on the response (a new token: any session the
+// request carried ends).
+func (g *Gatehouse) Login(w http.ResponseWriter, r *http.Request, u *user.User, remember bool) error {
+	_, err := g.sessions.Start(w, r, u.ID, remember, g.ip.IP(r), r.UserAgent())
+	return err
+}
+
+// Logout ends the request's session and clears the cookie.
+func (g *Gatehouse) Logout(w http.ResponseWriter, r *http.Request) error {
+	return g.sessions.End(w, r)
+}
+
+// ClientIP returns the client address of r per the trusted-proxy settings.
+func (g *Gatehouse) ClientIP(r *http.Request) string { return g.ip.IP(r) }
+
+func isHTTPS(siteURL string) bool {
+	return len(siteURL) >= 8 && siteURL[:8] == "https://"
+}
+
+// Catalogs returns the message catalogs (en, ru) the pages use.
+func (g *Gatehouse) Catalogs() *web.Catalogs { return g.web.Catalogs() }
+
+// EnsurePermissions creates the permissions that do not exist yet, as Django
+// creates a model's permissions after migrate.
+func (g *Gatehouse) EnsurePermissions(ctx context.Context, perms ...user.Permission) error {
+	for _, p := range perms {
+		_, err := g.cfg.Store.PermissionByCode(ctx, p.AppLabel, p.Codename)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, user.ErrNotFound) {
+			return err
+		}
+		if err := g.cfg.Store.CreatePermission(ctx, &p); err != nil && !errors.Is(err, user.ErrDuplicate) {
+			return err
+		}
+	}
+	return nil
+}
+
+// DemoPermission is the permission the demo page /secret/ requires.
+var DemoPermission = user.Permission{AppLabel: "demo", Codename: "view_secret", Name: "Can view the secret page"}
+
+// Passwords returns the password hasher set.
+func (g *Gatehouse) Passwords() *password.Set { return g.cfg.Passwords }

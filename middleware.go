@@ -1,0 +1,135 @@
+package gatehouse
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/internal/authctx"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// Middleware loads the signed-in user of each request into its context (see
+// UserFrom). Requests without a session cookie cost nothing. When the store
+// cannot answer, the request fails with 503 rather than proceeding with a
+// guess (fail closed). Users made inactive are treated as anonymous on their
+// very next request.
+func (g *Gatehouse) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if authctx.From(r.Context()) != nil {
+			next.ServeHTTP(w, r) // already loaded by an outer Middleware
+			return
+		}
+		st, err := g.load(r)
+		if err != nil {
+			g.cfg.Logger.Error("gatehouse: load session", "err", err)
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(authctx.With(r.Context(), st)))
+	})
+}
+
+func (g *Gatehouse) load(r *http.Request) (*authctx.State, error) {
+	s, err := g.sessions.Load(r)
+	if err != nil || s == nil {
+		return &authctx.State{}, err
+	}
+	u, err := g.cfg.Store.User(r.Context(), s.UserID)
+	if err != nil {
+		if isNotFound(err) {
+			return &authctx.State{}, nil
+		}
+		return nil, err
+	}
+	if !u.IsActive {
+		return &authctx.State{}, nil
+	}
+	return authctx.NewState(u, s, g.perms), nil
+}
+
+func (g *Gatehouse) perms(ctx context.Context, u *user.User) (user.Perms, error) {
+	return user.EffectivePerms(ctx, g.cfg.Store, u)
+}
+
+// RequireLogin lets signed-in users through and sends anonymous visitors to
+// the login page with ?next= set, like Django's login_required.
+func (g *Gatehouse) RequireLogin(next http.Handler) http.Handler {
+	return g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if UserFrom(r.Context()) == nil {
+			g.web.RedirectToLogin(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	}))
+}
+
+// RequirePermission lets through users holding every listed permission
+// ("app_label.codename"); signed-in users without them get the 403 page and
+// anonymous visitors the login page, like Django's permission_required with
+// AccessMixin's split.
+func (g *Gatehouse) RequirePermission(perms ...string) func(http.Handler) http.Handler {
+	return g.require(func(r *http.Request, u *user.User) bool {
+		for _, p := range perms {
+			if !g.HasPerm(r.Context(), p, nil) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// RequireGroup lets through members of at least one of the named groups (and
+// active superusers).
+func (g *Gatehouse) RequireGroup(names ...string) func(http.Handler) http.Handler {
+	return g.require(func(r *http.Request, u *user.User) bool {
+		if u.IsSuperuser {
+			return true
+		}
+		groups, err := g.cfg.Store.UserGroups(r.Context(), u.ID)
+		if err != nil {
+			g.cfg.Logger.Error("gatehouse: groups", "err", err)
+			return false
+		}
+		for _, gr := range groups {
+			for _, n := range names {
+				if gr.Name == n {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}
+
+// RequireStaff lets through users with is_staff.
+func (g *Gatehouse) RequireStaff(next http.Handler) http.Handler {
+	return g.require(func(_ *http.Request, u *user.User) bool { return u.IsStaff })(next)
+}
+
+// RequireSuperuser lets through users with is_superuser.
+func (g *Gatehouse) RequireSuperuser(next http.Handler) http.Handler {
+	return g.require(func(_ *http.Request, u *user.User) bool { return u.IsSuperuser })(next)
+}
+
+// RequireFunc lets through signed-in users for whom test is true, like
+// Django's user_passes_test.
+func (g *Gatehouse) RequireFunc(test func(r *http.Request, u *user.User) bool) func(http.Handler) http.Handler {
+	return g.require(test)
+}
+
+func (g *Gatehouse) require(test func(*http.Request, *user.User) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u := UserFrom(r.Context())
+			switch {
+			case u == nil:
+				g.web.RedirectToLogin(w, r)
+			case !test(r, u):
+				g.web.Forbidden(w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		}))
+	}
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+)
+
+// ErrorData is .Data of the error page.
+type ErrorData struct {
+	TitleKey   string
+	MessageKey string
+}
+
+// Error renders the error page with status (400, 403, 404, 405, 429, 500).
+func (h *Handlers) Error(w http.ResponseWriter, r *http.Request, status int) {
+	p := h.page(w, r, "error")
+	p.Status = status
+	if http.StatusText(status) == "" {
+		status = http.StatusInternalServerError
+	}
+	p.Status = status
+	code := strconv.Itoa(status)
+	p.Data = ErrorData{TitleKey: "error.http_" + code + ".title", MessageKey: "error.http_" + code + ".message"}
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	h.render(w, r, status, p)
+}
+
+// Forbidden renders the 403 page.
+func (h *Handlers) Forbidden(w http.ResponseWriter, r *http.Request) {
+	h.Error(w, r, http.StatusForbidden)
+}
+
+// RedirectToLogin sends an anonymous visitor to the login page with ?next=
+// set to the page they asked for.
+func (h *Handlers) RedirectToLogin(w http.ResponseWriter, r *http.Request) {
+	target := h.opts.LoginURL + "?next=" + url.QueryEscape(r.URL.RequestURI())
+	http.Redirect(w, r, target, http.StatusFound)
+}
+
+func (h *Handlers) notFound(w http.ResponseWriter, r *http.Request) {
+	h.Error(w, r, http.StatusNotFound)
+}
+
+func (h *Handlers) internalError(w http.ResponseWriter, r *http.Request, where string, err error) {
+	h.opts.Log.Error("web: "+where, "err", err)
+	h.Error(w, r, http.StatusInternalServerError)
+}
+
+// requireLogin wraps a page that needs a signed-in user.
+func (h *Handlers) requireLogin(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if u, _ := current(r); u == nil {
+			h.RedirectToLogin(w, r)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// requirePerm wraps a page that needs a permission: 403 for a signed-in user
+// without it, the login page for anonymous visitors.
+func (h *Handlers) requirePerm(perm string, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if u, _ := current(r); u == nil {
+			h.RedirectToLogin(w, r)
+			return
+		}
+		if !h.opts.Perms(r, perm) {
+			h.Forbidden(w, r)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// formFromErrors fills a Form with the translated problems of err.
+func formFromErrors(l *Localizer, f *Form, err error) {
+	for _, e := range account.AsErrors(err) {
+		msg := TranslateError(l, e)
+		if e.Field == "" {
+			f.NonField = append(f.NonField, msg)
+			continue
+		}
+		if f.Errors == nil {
+			f.Errors = map[string][]string{}
+		}
+		f.Errors[e.Field] = append(f.Errors[e.Field], msg)
+	}
+}
+
+// TranslateError renders an account error from the catalog key
+// "error.<code>", choosing the plural form by a numeric "min"/"max" param.
+func TranslateError(l *Localizer, e *account.Error) string {
+	key := "error." + e.Code
+	pairs := make([]any, 0, 2*len(e.Params))
+	count, hasCount := 0, false
+	for k, v := range e.Params {
+		pairs = append(pairs, k, v)
+		if n, ok := v.(int); ok && !hasCount {
+			count, hasCount = n, true
+		}
+	}
+	if hasCount {
+		return l.N(key, count, pairs...)
+	}
+	return l.T(key, pairs...)
+}

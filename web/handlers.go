@@ -1,0 +1,144 @@
+package web
+
+import (
+	"embed"
+	"html/template"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/authctx"
+	"github.com/gatehouse-auth/gatehouse/internal/clientip"
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+//go:embed templates locales static
+var embedded embed.FS
+
+// Embedded returns the built-in templates, catalogs and static files, laid out
+// as templates/, locales/ and static/.
+func Embedded() fs.FS { return embedded }
+
+// Options configures the pages.
+type Options struct {
+	Account  *account.Service
+	Sessions *session.Manager
+	// Perms checks a permission for the signed-in user (the root package's
+	// backend chain).
+	Perms func(r *http.Request, perm string) bool
+	// ClientIP resolves the client address.
+	ClientIP clientip.Resolver
+	// SecretKey signs the flash cookie.
+	SecretKey []byte
+	// Override holds files that replace the embedded ones of the same path
+	// (templates/pages/login.html, static/gatehouse.css, locales/ru/ui.json …).
+	Override fs.FS
+	// Stylesheets are extra CSS URLs added after Gatehouse's own.
+	Stylesheets []string
+	// SiteName is shown in the header and titles. The default is "Gatehouse".
+	SiteName string
+	// StaticPrefix is where static files are served. The default is "/static/".
+	StaticPrefix string
+	// LoginURL: the default is "/accounts/login/".
+	LoginURL string
+	// LoginRedirect is where a login without a safe next lands. The default is "/dashboard/".
+	LoginRedirect string
+	// LogoutRedirect: the default is "/".
+	LogoutRedirect string
+	// Demo mounts the demo site: /, /dashboard/ and /secret/.
+	Demo bool
+	// SecureCookies marks the flash and language cookies Secure.
+	SecureCookies bool
+	Log           *slog.Logger
+}
+
+// Handlers serves the pages.
+type Handlers struct {
+	opts     Options
+	pages    map[string]*template.Template
+	catalogs *Catalogs
+	static   http.Handler
+}
+
+// New parses the templates and catalogs (embedded, overlaid by
+// opts.Override) and returns the handlers.
+func New(opts Options) (*Handlers, error) {
+	if opts.Account == nil || opts.Sessions == nil {
+		return nil, errors.New("web: Options.Account and Options.Sessions are required")
+	}
+	if len(opts.SecretKey) < 32 {
+		return nil, errors.New("web: Options.SecretKey must be at least 32 bytes")
+	}
+	setDefault(&opts.SiteName, "Gatehouse")
+	setDefault(&opts.StaticPrefix, "/static/")
+	setDefault(&opts.LoginURL, "/accounts/login/")
+	setDefault(&opts.LoginRedirect, "/dashboard/")
+	setDefault(&opts.LogoutRedirect, "/")
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Perms == nil {
+		opts.Perms = func(*http.Request, string) bool { return false }
+	}
+	fsys := overlay{top: opts.Override, base: embedded}
+	pages, err := parsePages(fsys)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := LoadCatalogs(fsys)
+	if err != nil {
+		return nil, err
+	}
+	staticFS, err := fs.Sub(fsys, "static")
+	if err != nil {
+		return nil, err
+	}
+	h := &Handlers{opts: opts, pages: pages, catalogs: cats}
+	h.static = http.StripPrefix(opts.StaticPrefix, staticHandler(staticFS))
+	return h, nil
+}
+
+func setDefault(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
+// Catalogs returns the loaded message catalogs.
+func (h *Handlers) Catalogs() *Catalogs { return h.catalogs }
+
+// Register mounts the pages on mux.
+func (h *Handlers) Register(mux *http.ServeMux) {
+	mux.Handle("GET "+h.opts.StaticPrefix, h.static)
+	mux.HandleFunc("GET /accounts/login/", h.login)
+	mux.HandleFunc("POST /accounts/login/", h.login)
+	mux.HandleFunc("GET /accounts/signup/", h.signup)
+	mux.HandleFunc("POST /accounts/signup/", h.signup)
+	mux.HandleFunc("GET /accounts/logout/", h.logoutConfirm)
+	mux.HandleFunc("POST /accounts/logout/", h.logout)
+	mux.HandleFunc("GET /accounts/password/change/", h.requireLogin(h.passwordChange))
+	mux.HandleFunc("POST /accounts/password/change/", h.requireLogin(h.passwordChange))
+	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
+	if h.opts.Demo {
+		mux.HandleFunc("GET /{$}", h.home)
+		mux.HandleFunc("GET /dashboard/", h.requireLogin(h.dashboard))
+		mux.HandleFunc("GET /secret/", h.requireLogin(h.requirePerm("demo.view_secret", h.secret)))
+	}
+	mux.HandleFunc("/", h.notFound)
+}
+
+func (h *Handlers) client(r *http.Request) account.Client {
+	return account.Client{IP: h.opts.ClientIP.IP(r), UserAgent: r.UserAgent()}
+}
+
+// current returns the signed-in user and session, or nils.
+func current(r *http.Request) (*user.User, *session.Session) {
+	st := authctx.From(r.Context())
+	if st == nil {
+		return nil, nil
+	}
+	return st.User, st.Session
+}

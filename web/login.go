@@ -1,0 +1,94 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/safenext"
+)
+
+// LoginData is .Data of the login page.
+type LoginData struct {
+	// Method is "username", "email" or "username_email": what the login field takes.
+	Method string
+}
+
+// login shows and handles the login form: fields login, password, remember, next.
+func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
+	p := h.page(w, r, "login")
+	p.Data = LoginData{Method: string(h.loginMethod())}
+	if r.Method == http.MethodGet {
+		p.Next = safenext.Clean(r.URL.Query().Get("next"))
+		if u, _ := current(r); u != nil && p.Next != "" {
+			// Already signed in: go on (a permission redirect loop shows the 403 page instead).
+			http.Redirect(w, r, p.Next, http.StatusFound)
+			return
+		}
+		p.Form = &Form{}
+		h.render(w, r, http.StatusOK, p)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	p.Next = safenext.Clean(r.PostFormValue("next"))
+	p.Form = formValues(r, "login", "remember")
+	in := account.LoginInput{Login: r.PostFormValue("login"), Password: r.PostFormValue("password")}
+	c := h.client(r)
+	u, err := h.opts.Account.Login(r.Context(), in, c)
+	if err != nil {
+		status := http.StatusOK
+		switch {
+		case account.HasCode(err, account.CodeTooManyAttempts):
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", "60")
+		case account.AsErrors(err) == nil:
+			h.internalError(w, r, "login", err)
+			return
+		}
+		formFromErrors(p.L, p.Form, err)
+		h.render(w, r, status, p)
+		return
+	}
+	remember := r.PostFormValue("remember") != ""
+	if _, err := h.opts.Sessions.Start(w, r, u.ID, remember, c.IP, c.UserAgent); err != nil {
+		h.internalError(w, r, "login: session", err)
+		return
+	}
+	h.flash(w, r, "success", "flash.logged_in")
+	target := p.Next
+	if target == "" {
+		target = h.opts.LoginRedirect
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func (h *Handlers) loginMethod() account.LoginMethod {
+	if m := h.opts.Account.Config.LoginMethod; m != "" {
+		return m
+	}
+	return account.LoginByUsernameOrEmail
+}
+
+// logoutConfirm asks before signing out: GET never changes state.
+func (h *Handlers) logoutConfirm(w http.ResponseWriter, r *http.Request) {
+	if u, _ := current(r); u == nil {
+		http.Redirect(w, r, h.opts.LogoutRedirect, http.StatusFound)
+		return
+	}
+	h.render(w, r, http.StatusOK, h.page(w, r, "logout"))
+}
+
+// logout ends the session (POST only).
+func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
+	u, _ := current(r)
+	if err := h.opts.Sessions.End(w, r); err != nil {
+		h.internalError(w, r, "logout", err)
+		return
+	}
+	if u != nil {
+		h.opts.Log.Info("logout", "event", "logout", "user_id", u.ID)
+		h.flash(w, r, "info", "flash.logged_out")
+	}
+	http.Redirect(w, r, h.opts.LogoutRedirect, http.StatusSeeOther)
+}

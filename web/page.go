@@ -1,0 +1,85 @@
+package web
+
+import (
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// Page is the data every template receives. Templates reach translations
+// through .L (see Localizer), the signed-in user through .User, and the
+// page-specific data through .Data.
+type Page struct {
+	// L translates: {{.L.T "key"}}, {{.L.T "key" "name" value}} fills {name},
+	// {{.L.N "key" count "name" value}} picks the plural form for count.
+	// .L.Lang is "en" or "ru".
+	L *Localizer
+	// Name is the page's template name ("login", "signup", …), for <body class>.
+	Name string
+	// TitleKey is the catalog key of the page title.
+	TitleKey string
+	// User is the signed-in user, nil for anonymous visitors.
+	User *user.User
+	// Flashes are one-time messages from the previous request.
+	Flashes []Flash
+	// Form holds submitted values and errors; nil on pages without a form.
+	Form *Form
+	// Next is the sanitized post-login target carried through forms ("" for none).
+	Next string
+	// Path is the current request path with query, for the language switch.
+	Path string
+	// SiteName is the configured site name.
+	SiteName string
+	// Stylesheets are extra CSS URLs an embedding site adds after ours.
+	Stylesheets []string
+	// StaticPrefix is where web/static is served, e.g. "/static/".
+	StaticPrefix string
+	// Nonce is this response's CSP nonce, for any inline <script>/<style>.
+	Nonce string
+	// Status is the HTTP status of error pages (403, 404, 429, 500).
+	Status int
+	// Data is page-specific (see the page's template comment).
+	Data any
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Level string // "success", "info", "warning", "error"
+	Text  string // already translated
+}
+
+// Form is a submitted (or empty) form: values to re-fill and errors to show
+// next to each field.
+type Form struct {
+	Values map[string]string
+	// Errors maps a field name to its translated error messages.
+	Errors map[string][]string
+	// NonField holds errors that belong to the whole form.
+	NonField []string
+}
+
+// Value returns the submitted value of a field ("" when none).
+func (f *Form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values[name]
+}
+
+// FieldErrors returns the translated errors of a field.
+func (f *Form) FieldErrors(name string) []string {
+	if f == nil {
+		return nil
+	}
+	return f.Errors[name]
+}
+
+// HasErrors reports whether the form has any error.
+func (f *Form) HasErrors() bool {
+	return f != nil && (len(f.Errors) > 0 || len(f.NonField) > 0)
+}
+
+// DashboardData is .Data of the dashboard page.
+type DashboardData struct {
+	Groups      []string
+	Permissions []string // effective "app_label.codename"
+	Superuser   bool
+}
