@@ -31,7 +31,7 @@ var settings = []setting{
 	{"demo", "true", false, "serve the demo site (/, /dashboard/, /secret/)"},
 	{"database.url", "sqlite:gatehouse.db", true, "sqlite:PATH or postgres://… URL"},
 	{"mail.backend", "console", false, "console, file or smtp"},
-	{"mail.file_dir", "mail", false, "directory of the file backend"},
+	{"mail.file_dir", "sent-mail", false, "directory of the file backend"},
 	{"mail.smtp_url", "", true, "smtp://user:pass@host:587 (smtps:// for implicit TLS)"},
 	{"mail.from", "Gatehouse <noreply@localhost>", false, "From address of every mail"},
 	{"account.login_method", "username_email", false, "username, email or username_email"},
