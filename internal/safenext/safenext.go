@@ -24,7 +24,7 @@ func Clean(next string) string {
 		return ""
 	}
 	decoded, err := url.PathUnescape(next)
-	if err != nil || !safeChars(decoded) {
+	if err != nil || !safeDecoded(decoded) {
 		return ""
 	}
 	for _, s := range []string{next, decoded} {
@@ -51,6 +51,18 @@ func safeChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == '\\' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// safeDecoded is safeChars for the percent-decoded form, where UTF-8 (bytes
+// of 0x80 and above) is legitimate.
+func safeDecoded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == '\\' || c == 0x7f {
 			return false
 		}
 	}
