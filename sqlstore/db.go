@@ -1,0 +1,211 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+var (
+	_ user.Store      = (*DB)(nil)
+	_ session.Store   = (*DB)(nil)
+	_ ratelimit.Store = (*DB)(nil)
+)
+
+// DB is a Gatehouse store over database/sql. It implements user.Store,
+// session.Store and ratelimit.Store, and is safe for concurrent use.
+type DB struct {
+	d dialect
+	// pool takes every write (and is the only pool on PostgreSQL and for an
+	// in-memory SQLite database). On SQLite it holds one connection, so writers
+	// queue in Go instead of failing with SQLITE_BUSY.
+	pool *sql.DB
+	// read serves reads outside transactions; on SQLite a pool of read-only
+	// connections, which WAL lets run beside the writer.
+	read *sql.DB
+	// r and w are where this DB sends reads and writes: the pools, or tx.
+	r, w querier
+	// tx is set on the DB that Atomic passes to its fn.
+	tx *sql.Tx
+}
+
+// Open connects to the database that url names:
+//
+//	sqlite:PATH, sqlite://PATH   a SQLite file (created when missing)
+//	sqlite::memory:              a private in-memory SQLite database
+//	postgres://…, postgresql://… PostgreSQL, in pgx's URL format
+//
+// A SQLite URL may end in ?query with extra modernc.org/sqlite DSN
+// parameters. Open pings the database but does not migrate it: call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	var (
+		db  *DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		db, err = openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = openPostgres(ctx, url)
+	default:
+		return nil, errors.New("sqlstore: unsupported database URL: want sqlite:PATH or postgres://…")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", redact(url), err)
+	}
+	return db, nil
+}
+
+// newDB makes a DB over a write pool and a read pool (which may be the same).
+func newDB(d dialect, pool, read *sql.DB) *DB {
+	return &DB{d: d, pool: pool, read: read, r: read, w: pool}
+}
+
+// redact hides the password of a URL in error messages.
+func redact(url string) string {
+	at := strings.LastIndexByte(url, '@')
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return url
+	}
+	userinfo := url[scheme+3 : at]
+	if name, _, ok := strings.Cut(userinfo, ":"); ok {
+		return url[:scheme+3] + name + ":xxxxx" + url[at:]
+	}
+	return url
+}
+
+// Close closes the connection pools. Calling it on the DB passed to an Atomic
+// fn is an error.
+func (db *DB) Close() error {
+	if db.tx != nil {
+		return errors.New("sqlstore: Close inside Atomic")
+	}
+	err := db.pool.Close()
+	if db.read != db.pool {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name() }
+
+// SQL returns the pool that writes go to, for queries of other packages. On
+// SQLite it has a single connection: do not hold a transaction or unread rows
+// on it while calling the DB.
+func (db *DB) SQL() *sql.DB { return db.pool }
+
+// Atomic runs fn in one transaction and passes it a DB (a user.Store, and also
+// a session.Store and ratelimit.Store) bound to that transaction. fn's error
+// or panic rolls everything back. Called on such a bound DB, Atomic runs fn in
+// the same transaction: only the outermost call commits.
+//
+// While fn runs, use only the store it was given: on SQLite the transaction
+// holds the single write connection, so a write through the outer DB would
+// wait for it forever.
+func (db *DB) Atomic(ctx context.Context, fn func(user.Store) error) error {
+	if db.tx != nil {
+		return fn(db)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		bound := *db
+		bound.r, bound.w, bound.tx = tx, tx, tx
+		return fn(&bound)
+	})
+}
+
+// inTx runs fn in db's transaction, or in a new one that it commits.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if db.tx != nil {
+		return fn(db.tx)
+	}
+	tx, err := db.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return db.mapErr(err, "commit")
+	}
+	committed = true
+	return nil
+}
+
+// mapErr turns driver errors into the errors the Store contracts promise: a
+// unique violation into *user.DuplicateError, a missing row or a foreign key
+// to a missing row into user.ErrNotFound. op names the operation.
+func (db *DB) mapErr(err error, op string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("sqlstore: %s: %w", op, user.ErrNotFound)
+	}
+	if field, ok := db.d.uniqueField(err); ok {
+		if field != "" {
+			return &user.DuplicateError{Field: field}
+		}
+		return fmt.Errorf("sqlstore: %s: %w: %v", op, user.ErrDuplicate, err)
+	}
+	if db.d.isForeignKey(err) {
+		return fmt.Errorf("sqlstore: %s: %w: %v", op, user.ErrNotFound, err)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// mustAffect returns ErrNotFound when res changed no row.
+func (db *DB) mustAffect(res sql.Result, err error, op string) error {
+	if err != nil {
+		return db.mapErr(err, op)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return db.mapErr(err, op)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlstore: %s: %w", op, user.ErrNotFound)
+	}
+	return nil
+}
+
+// exec runs a statement for its effect only.
+func (db *DB) exec(ctx context.Context, op, query string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, query, args...)
+	return db.mapErr(err, op)
+}
+
+// queryList runs a query on q and scans every row with scan.
+func queryList[T any](ctx context.Context, db *DB, q querier, op, query string, scan func(*sql.Rows) (T, error), args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.mapErr(err, op)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, db.mapErr(err, op)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.mapErr(err, op)
+	}
+	return out, nil
+}

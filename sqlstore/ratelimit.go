@@ -1,0 +1,59 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Hit adds one to key's counter and returns the new count, in one statement:
+// the upsert restarts the counter at 1 with a window ending at now+window when
+// the old window has ended, so N concurrent hits yield exactly N.
+func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error) {
+	var n int64
+	err := db.w.QueryRowContext(ctx, `INSERT INTO gh_ratelimits (key, count, expires_at) VALUES ($1, 1, $2)
+		ON CONFLICT (key) DO UPDATE SET
+			count = CASE WHEN gh_ratelimits.expires_at <= $3 THEN 1 ELSE gh_ratelimits.count + 1 END,
+			expires_at = CASE WHEN gh_ratelimits.expires_at <= $3
+				THEN excluded.expires_at ELSE gh_ratelimits.expires_at END
+		RETURNING count`, key, db.d.time(now.Add(window)), db.d.time(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: rate limit hit: %w", err)
+	}
+	return n, nil
+}
+
+// Count returns key's count in its current window (0 when it has ended).
+func (db *DB) Count(ctx context.Context, key string, now time.Time) (int64, error) {
+	var n int64
+	err := db.r.QueryRowContext(ctx, `SELECT count FROM gh_ratelimits WHERE key = $1 AND expires_at > $2`,
+		key, db.d.time(now)).Scan(&n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("sqlstore: rate limit count: %w", err)
+	}
+	return n, nil
+}
+
+// Reset forgets key's counter.
+func (db *DB) Reset(ctx context.Context, key string) error {
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM gh_ratelimits WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("sqlstore: rate limit reset: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredLimits removes the counters whose window ended at or before
+// now, and returns how many it removed. Hit and Count ignore such counters
+// anyway; this only reclaims their space.
+func (db *DB) DeleteExpiredLimits(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM gh_ratelimits WHERE expires_at <= $1`, db.d.time(now))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: delete expired rate limits: %w", err)
+	}
+	return res.RowsAffected()
+}

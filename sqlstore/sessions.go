@@ -1,0 +1,94 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/session"
+)
+
+const sessionCols = `id, user_id, created_at, last_seen_at, expires_at, remember, ip, user_agent, auth_at`
+
+func scanSession(s scanner) (session.Session, error) {
+	var ss session.Session
+	err := s.Scan(&ss.ID, &ss.UserID, timeCol{&ss.CreatedAt}, timeCol{&ss.LastSeenAt},
+		timeCol{&ss.ExpiresAt}, &ss.Remember, &ss.IP, &ss.UserAgent, timeCol{&ss.AuthAt})
+	return ss, err
+}
+
+func scanSessions(rows *sql.Rows) (session.Session, error) { return scanSession(rows) }
+
+// sessionErr wraps a session store failure.
+func sessionErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// Find returns the session stored under id: one primary key lookup.
+func (db *DB) Find(ctx context.Context, id string) (session.Session, bool, error) {
+	s, err := scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM gh_sessions WHERE id = $1`, id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return session.Session{}, false, nil
+	case err != nil:
+		return session.Session{}, false, sessionErr("find session", err)
+	}
+	return s, true, nil
+}
+
+// Save inserts s, or replaces every field of the session with the same ID.
+func (db *DB) Save(ctx context.Context, s session.Session) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO gh_sessions (`+sessionCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at,
+			last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at,
+			remember = excluded.remember, ip = excluded.ip, user_agent = excluded.user_agent,
+			auth_at = excluded.auth_at`,
+		s.ID, s.UserID, db.d.time(s.CreatedAt), db.d.time(s.LastSeenAt), db.d.time(s.ExpiresAt),
+		s.Remember, s.IP, s.UserAgent, nullTime(db.d, s.AuthAt))
+	return sessionErr("save session", err)
+}
+
+// Touch sets LastSeenAt of session id; an unknown id is not an error.
+func (db *DB) Touch(ctx context.Context, id string, at time.Time) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE gh_sessions SET last_seen_at = $2 WHERE id = $1`, id, db.d.time(at))
+	return sessionErr("touch session", err)
+}
+
+// Delete removes one session; deleting an unknown ID is not an error.
+func (db *DB) Delete(ctx context.Context, id string) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE id = $1`, id)
+	return sessionErr("delete session", err)
+}
+
+// DeleteUser removes every session of the user except the one with ID except
+// ("" removes all).
+func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error {
+	_, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE user_id = $1 AND id <> $2`, userID, except)
+	return sessionErr("delete user sessions", err)
+}
+
+// ListUser lists the user's sessions, newest first.
+func (db *DB) ListUser(ctx context.Context, userID int64) ([]session.Session, error) {
+	ss, err := queryList(ctx, db, db.r, "list user sessions", `SELECT `+sessionCols+` FROM gh_sessions
+		WHERE user_id = $1 ORDER BY created_at DESC, id`, scanSessions, userID)
+	return ss, err
+}
+
+// DeleteExpired removes sessions whose ExpiresAt is before now or whose
+// LastSeenAt is before idleBefore, and returns how many it removed. Each
+// condition has its own index.
+func (db *DB) DeleteExpired(ctx context.Context, now, idleBefore time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE expires_at < $1 OR last_seen_at < $2`,
+		db.d.time(now), db.d.time(idleBefore))
+	if err != nil {
+		return 0, sessionErr("delete expired sessions", err)
+	}
+	n, err := res.RowsAffected()
+	return n, sessionErr("delete expired sessions", err)
+}

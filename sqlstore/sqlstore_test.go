@@ -1,0 +1,264 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
+	"github.com/gatehouse-auth/gatehouse/storetest"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// postgresEnv names the PostgreSQL server the tests use, e.g.
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Each test gets a
+// schema of its own there, dropped afterwards.
+const postgresEnv = "GATEHOUSE_TEST_POSTGRES_URL"
+
+// openSQLite returns a migrated SQLite store in a temporary file.
+func openSQLite(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	return openMigrated(t, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
+}
+
+// openMigrated opens and migrates url, closing it when the test ends.
+func openMigrated(t testing.TB, url string) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// postgresURL returns $GATEHOUSE_TEST_POSTGRES_URL, skipping the test when it
+// is unset, unless on CI (CI=true), where a missing database is a failure.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(postgresEnv)
+	if u == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set: CI must run the PostgreSQL tests", postgresEnv)
+		}
+		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", postgresEnv)
+	}
+	return u
+}
+
+// openPostgres returns a migrated PostgreSQL store in a fresh schema of its
+// own, so that parallel test runs do not collide; the schema is dropped when
+// the test ends.
+func openPostgres(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	return openMigrated(t, postgresSchema(t))
+}
+
+// postgresSchema creates a fresh schema and returns a URL whose search_path
+// points at it.
+func postgresSchema(t testing.TB) string {
+	t.Helper()
+	base := postgresURL(t)
+	admin, err := sqlstore.Open(t.Context(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := "gh_test_" + rand.Text()[:16]
+	// Identifiers cannot be parameters; the name is ours and [a-z0-9_] only.
+	schema = sanitize(schema)
+	if _, err := admin.SQL().ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.SQL().ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// sanitize lowercases s and keeps only [a-z0-9_].
+func sanitize(s string) string {
+	b := []byte(s)
+	out := b[:0]
+	for _, c := range b {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			out = append(out, c+'a'-'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_':
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+func stores(db *sqlstore.DB) storetest.Stores {
+	return storetest.Stores{Users: db, Sessions: db, Limits: db}
+}
+
+func TestSQLite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Stores { return stores(openSQLite(t)) })
+}
+
+func TestSQLiteMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Stores { return stores(openMigrated(t, "sqlite::memory:")) })
+}
+
+func TestPostgres(t *testing.T) {
+	postgresURL(t)
+	storetest.Run(t, func(t *testing.T) storetest.Stores { return stores(openPostgres(t)) })
+}
+
+// eachDialect runs fn on SQLite and, when configured, PostgreSQL.
+func eachDialect(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, openPostgres(t)) })
+}
+
+func TestOpen(t *testing.T) {
+	ctx := t.Context()
+	for _, bad := range []string{"", "mysql://x", "sqlite3:x.db", "postgres:/x"} {
+		if db, err := sqlstore.Open(ctx, bad); err == nil {
+			db.Close()
+			t.Errorf("Open(%q) succeeded", bad)
+		}
+	}
+	dir := t.TempDir()
+	for _, u := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), "sqlite::memory:"} {
+		db := openMigrated(t, u)
+		if db.Dialect() != "sqlite" {
+			t.Errorf("Open(%q).Dialect() = %q", u, db.Dialect())
+		}
+		if err := db.CreateUser(ctx, &user.User{Username: "x", DateJoined: time.Now()}); err != nil {
+			t.Errorf("%s: CreateUser: %v", u, err)
+		}
+	}
+	for _, name := range []string{"a.db", "b.db"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("sqlite file not created: %v", err)
+		}
+	}
+	// A password in the URL stays out of errors.
+	_, err := sqlstore.Open(ctx, "postgres://gh:s3cret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Open(unreachable postgres) = %v", err)
+	}
+	if os.Getenv(postgresEnv) != "" {
+		if db := openPostgres(t); db.Dialect() != "postgres" {
+			t.Errorf("Dialect() = %q, want postgres", db.Dialect())
+		}
+	}
+}
+
+// TestSQLiteWritersDoNotBusy runs writers through two DBs on one file, as two
+// server processes would, and expects neither SQLITE_BUSY nor a lost update.
+func TestSQLiteWritersDoNotBusy(t *testing.T) {
+	path := "sqlite:" + filepath.Join(t.TempDir(), "shared.db")
+	a := openMigrated(t, path)
+	b := openMigrated(t, path)
+	ctx := t.Context()
+	u := &user.User{Username: "writer", DateJoined: time.Now()}
+	if err := a.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	const perDB = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*perDB)
+	now := time.Now()
+	for range perDB {
+		for _, db := range []*sqlstore.DB{a, b} {
+			wg.Go(func() {
+				if _, err := db.Hit(ctx, "busy", time.Hour, now); err != nil {
+					errs <- err
+				}
+			})
+			wg.Go(func() {
+				// A read-then-write transaction: the pattern that fails with
+				// SQLITE_BUSY under deferred transactions.
+				err := db.Atomic(ctx, func(s user.Store) error {
+					if _, err := s.User(ctx, u.ID); err != nil {
+						return err
+					}
+					_, id := session.NewToken()
+					return s.(session.Store).Save(ctx, session.Session{
+						ID: id, UserID: u.ID,
+						CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour),
+					})
+				})
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent write: %v", err)
+	}
+	if n, err := a.Count(ctx, "busy", now); err != nil || n != 2*perDB {
+		t.Errorf("Count = %d, %v; want %d", n, err, 2*perDB)
+	}
+	if list, err := b.ListUser(ctx, u.ID); err != nil || len(list) != 2*perDB {
+		t.Errorf("ListUser = %d sessions, %v; want %d", len(list), err, 2*perDB)
+	}
+}
+
+// TestAtomicSessions checks that the store Atomic passes to fn is a
+// session.Store in the same transaction.
+func TestAtomicSessions(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := t.Context()
+		u := &user.User{Username: "atomic", DateJoined: time.Now()}
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		_, id := session.NewToken()
+		abort := errors.New("abort")
+		err := db.Atomic(ctx, func(s user.Store) error {
+			ss, ok := s.(session.Store)
+			if !ok {
+				t.Fatalf("Atomic's store %T is not a session.Store", s)
+			}
+			now := time.Now()
+			if err := ss.Save(ctx, session.Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now}); err != nil {
+				return err
+			}
+			if _, ok, err := ss.Find(ctx, id); !ok || err != nil {
+				t.Errorf("session not visible inside the transaction: %v", err)
+			}
+			if err := s.(*sqlstore.DB).Close(); err == nil {
+				t.Errorf("Close inside Atomic succeeded")
+			}
+			return abort
+		})
+		if !errors.Is(err, abort) {
+			t.Fatalf("Atomic = %v", err)
+		}
+		if _, ok, err := db.Find(ctx, id); ok || err != nil {
+			t.Errorf("session survived the rollback: %v, %v", ok, err)
+		}
+	})
+}

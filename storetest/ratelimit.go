@@ -1,0 +1,110 @@
+package storetest
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+)
+
+type limitTest struct {
+	name string
+	fn   func(t *testing.T, s ratelimit.Store)
+}
+
+var limitTests = []limitTest{
+	{"HitAndCount", testHitCount},
+	{"Window", testWindow},
+	{"Reset", testReset},
+	{"ConcurrentHits", testConcurrentHits},
+}
+
+func hit(t *testing.T, s ratelimit.Store, key string, window time.Duration, now time.Time, want int64) {
+	t.Helper()
+	got, err := s.Hit(t.Context(), key, window, now)
+	check(t, err, "Hit("+key+")")
+	if got != want {
+		t.Errorf("Hit(%s, %v) = %d, want %d", key, now.Sub(base), got, want)
+	}
+}
+
+func count(t *testing.T, s ratelimit.Store, key string, now time.Time, want int64) {
+	t.Helper()
+	got, err := s.Count(t.Context(), key, now)
+	check(t, err, "Count("+key+")")
+	if got != want {
+		t.Errorf("Count(%s, %v) = %d, want %d", key, now.Sub(base), got, want)
+	}
+}
+
+func testHitCount(t *testing.T, s ratelimit.Store) {
+	count(t, s, "login:alice", base, 0)
+	for i := int64(1); i <= 3; i++ {
+		hit(t, s, "login:alice", time.Minute, base.Add(time.Duration(i)*time.Second), i)
+	}
+	count(t, s, "login:alice", base.Add(30*time.Second), 3)
+	count(t, s, "login:bob", base.Add(30*time.Second), 0)
+	hit(t, s, "login:bob", time.Minute, base.Add(30*time.Second), 1)
+	count(t, s, "login:alice", base.Add(30*time.Second), 3)
+	count(t, s, "login:bob", base.Add(30*time.Second), 1)
+	// Keys are exact: no case folding, no prefix matching.
+	count(t, s, "login:Alice", base.Add(30*time.Second), 0)
+	count(t, s, "login:", base.Add(30*time.Second), 0)
+}
+
+func testWindow(t *testing.T, s ratelimit.Store) {
+	const key = "ip:192.0.2.1"
+	hit(t, s, key, time.Minute, base, 1)
+	hit(t, s, key, time.Minute, base.Add(50*time.Second), 2) // does not extend the window
+	count(t, s, key, base.Add(time.Minute-time.Microsecond), 2)
+	count(t, s, key, base.Add(time.Minute), 0) // the window has ended
+	count(t, s, key, base.Add(61*time.Second), 0)
+
+	// A hit after the end restarts at 1 with a new window from that hit.
+	restart := base.Add(90 * time.Second)
+	hit(t, s, key, time.Minute, restart, 1)
+	hit(t, s, key, time.Minute, restart.Add(59*time.Second), 2)
+	count(t, s, key, restart.Add(time.Minute-time.Microsecond), 2)
+	count(t, s, key, restart.Add(time.Minute), 0)
+	hit(t, s, key, time.Minute, restart.Add(time.Minute), 1)
+
+	// Each key keeps its own window length.
+	hit(t, s, "long", time.Hour, base, 1)
+	count(t, s, "long", base.Add(59*time.Minute), 1)
+	count(t, s, "long", base.Add(time.Hour), 0)
+}
+
+func testReset(t *testing.T, s ratelimit.Store) {
+	for i := int64(1); i <= 5; i++ {
+		hit(t, s, "a", time.Hour, base, i)
+	}
+	hit(t, s, "b", time.Hour, base, 1)
+	check(t, s.Reset(t.Context(), "a"), "Reset")
+	count(t, s, "a", base, 0)
+	count(t, s, "b", base, 1)
+	hit(t, s, "a", time.Hour, base, 1)
+	check(t, s.Reset(t.Context(), "never-hit"), "Reset(unknown)")
+}
+
+// testConcurrentHits is SECURITY.md L1: 50 parallel failures count 50.
+func testConcurrentHits(t *testing.T, s ratelimit.Store) {
+	const n = 50
+	got := make([]int64, n)
+	errs := race(n, func(i int) error {
+		var err error
+		got[i], err = s.Hit(t.Context(), "login:target", time.Hour, base)
+		return err
+	})
+	for i, err := range errs {
+		check(t, err, "concurrent Hit "+strconv.Itoa(i))
+	}
+	slices.Sort(got)
+	for i, v := range got {
+		if v != int64(i+1) {
+			t.Fatalf("concurrent Hit results = %v, want each of 1..%d once", got, n)
+		}
+	}
+	count(t, s, "login:target", base.Add(time.Minute), n)
+}
