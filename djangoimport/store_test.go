@@ -1,0 +1,154 @@
+package djangoimport
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// backend opens a fresh, migrated store for one test.
+type backend struct {
+	name string
+	open func(t *testing.T) *sqlstore.DB
+}
+
+// backends are the stores every import test runs against: SQLite always,
+// PostgreSQL when GATEHOUSE_TEST_POSTGRES_URL is set (then each test gets a
+// schema of its own, dropped at the end).
+var backends = []backend{
+	{"sqlite", openSQLite},
+	{"postgres", openPostgres},
+}
+
+// eachBackend runs f once per backend, on a fresh store.
+func eachBackend(t *testing.T, f func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
+	}
+}
+
+func openSQLite(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func openPostgres(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	url := os.Getenv("GATEHOUSE_TEST_POSTGRES_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("GATEHOUSE_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests")
+		}
+		t.Skip("GATEHOUSE_TEST_POSTGRES_URL is not set: skipping PostgreSQL (set it to postgres://user:pass@host/db to run)")
+	}
+	ctx := context.Background()
+	admin, err := sqlstore.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "djangoimport_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.SQL().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.SQL().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	db, err := sqlstore.Open(ctx, url+sep+"search_path="+schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// snapshot prints everything of a store that an import writes, by name and
+// never by id, so that two stores can be compared.
+func snapshot(t *testing.T, s user.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	perms, err := s.ListPermissions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range perms {
+		fmt.Fprintf(&b, "permission %s %q\n", p, p.Name)
+	}
+	groups, err := s.ListGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		gp, err := s.GroupPermissions(ctx, g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := make([]string, len(gp))
+		for i, p := range gp {
+			codes[i] = p.String()
+		}
+		slices.Sort(codes)
+		fmt.Fprintf(&b, "group %q %v\n", g.Name, codes)
+	}
+	users, err := s.ListUsers(ctx, 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(users, func(a, b *user.User) int { return strings.Compare(a.Username, b.Username) })
+	for _, u := range users {
+		fmt.Fprintf(&b, "user %q email=%q name=%q/%q password=%q active=%v staff=%v super=%v joined=%s last=%s\n",
+			u.Username, u.Email, u.FirstName, u.LastName, u.Password, u.IsActive, u.IsStaff, u.IsSuperuser,
+			u.DateJoined.UTC().Format("2006-01-02T15:04:05.000000Z"), u.LastLogin.UTC().Format("2006-01-02T15:04:05.000000Z"))
+		gs, err := s.UserGroups(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range gs {
+			fmt.Fprintf(&b, "  group %q\n", g.Name)
+		}
+		codes, err := s.UserPermissionCodes(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "  perms %v\n", codes)
+		es, err := s.Emails(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			fmt.Fprintf(&b, "  email %q verified=%v primary=%v\n", e.Email, e.Verified, e.Primary)
+		}
+	}
+	return b.String()
+}
