@@ -80,7 +80,7 @@ func (a *admin) problems(err error) []string {
 	var out []string
 	for _, pe := range account.AsErrors(err) {
 		msg := web.TranslateError(a.cat, pe)
-		if pe.Field != "" {
+		if pe.Field != "" && pe.Field != "password1" && pe.Field != "password2" {
 			msg = pe.Field + ": " + msg
 		}
 		out = append(out, msg)

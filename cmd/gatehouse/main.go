@@ -111,3 +111,21 @@ func cmdConfig(_ context.Context, e *env, args []string) error {
 	e.settings.Print(e.stdout)
 	return nil
 }
+
+// parseArgs parses flags that may stand before, between or after the
+// positional arguments ("user create ann --email a@x") and returns the
+// positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

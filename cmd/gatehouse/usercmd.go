@@ -27,12 +27,13 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	super := fs.Bool("superuser", false, "is_superuser and is_staff (create)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (create)")
 	noPw := fs.Bool("no-password", false, "store an unusable password (create)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
 	want := map[string]int{"list": 0, "show": 1, "create": 1, "set-active": 2, "add-group": 2, "remove-group": 2, "grant": 2, "revoke": 2}
 	n, ok := want[sub]
-	if !ok || fs.NArg() != n {
+	if !ok || len(pos) != n {
 		return errors.New(use)
 	}
 	a, err := openAdmin(ctx, e)
@@ -44,7 +45,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return listUsers(ctx, e, a, *asJSON)
 	}
 	if sub == "create" {
-		u := newUser(fs.Arg(0), *email, *staff, *super)
+		u := newUser(pos[0], *email, *staff, *super)
 		pw := ""
 		switch {
 		case *noPw:
@@ -54,6 +55,9 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 			pw = strings.TrimRight(string(b), "\r\n")
+			if pw == "" {
+				return errors.New("no password on standard input (use --no-password for an unusable one)")
+			}
 		default:
 			if pw, err = newPrompter(e).newPassword(func(s string) []string { return a.problems(a.acc.ValidateNewPassword(u, s)) }); err != nil {
 				return err
@@ -70,7 +74,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "User %s created (id %d).\n", u.Username, u.ID)
 		return nil
 	}
-	u, err := a.findUser(ctx, fs.Arg(0))
+	u, err := a.findUser(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -82,7 +86,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		}
 		return printUser(e, j, *asJSON)
 	case "set-active":
-		active, err := parseBool(fs.Arg(1))
+		active, err := parseBool(pos[1])
 		if err != nil {
 			return err
 		}
@@ -97,7 +101,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "User %s is now %s.\n", u.Username, map[bool]string{true: "active", false: "inactive (sessions ended)"}[active])
 	case "add-group", "remove-group":
-		g, err := a.findGroup(ctx, fs.Arg(1))
+		g, err := a.findGroup(ctx, pos[1])
 		if err != nil {
 			return err
 		}
@@ -111,7 +115,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s: user %s, group %s.\n", sub, u.Username, g.Name)
 	case "grant", "revoke":
-		p, err := a.findPerm(ctx, fs.Arg(1))
+		p, err := a.findPerm(ctx, pos[1])
 		if err != nil {
 			return err
 		}

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
-	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -52,7 +52,7 @@ func cmdCreateSuperuser(ctx context.Context, e *env, args []string) error {
 			return errors.New("GATEHOUSE_SUPERUSER_PASSWORD must be set with --no-input")
 		}
 		if ps := a.problems(a.acc.ValidateNewPassword(u, pw)); len(ps) > 0 {
-			return fmt.Errorf("password refused: %s", ps[0])
+			return fmt.Errorf("password refused: %s", strings.Join(ps, " "))
 		}
 	} else {
 		if pw, err = p.newPassword(func(s string) []string { return a.problems(a.acc.ValidateNewPassword(u, s)) }); err != nil {
@@ -102,10 +102,11 @@ func createUser(ctx context.Context, a *admin, u *user.User, pw string) error {
 // cmdChangePassword sets a user's password and ends all their sessions.
 func cmdChangePassword(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "changepassword")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return errors.New("usage: gatehouse changepassword USERNAME")
 	}
 	a, err := openAdmin(ctx, e)
@@ -113,7 +114,7 @@ func cmdChangePassword(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	u, err := a.findUser(ctx, fs.Arg(0))
+	u, err := a.findUser(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func (a *admin) describe(ctx context.Context, u *user.User) (*userJSON, error) {
 	}
 	j := &userJSON{ID: u.ID, Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 		IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, DateJoined: u.DateJoined,
-		Groups: []string{}, Permissions: codes, PasswordAlgorithm: password.Algorithm(u.Password),
+		Groups: []string{}, Permissions: codes, PasswordAlgorithm: a.gh.Passwords().Algorithm(u.Password),
 		HasUsablePassword: u.HasUsablePassword(), EffectiveIsSuperuser: perms.Superuser}
 	if j.Permissions == nil {
 		j.Permissions = []string{}
