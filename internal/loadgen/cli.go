@@ -57,6 +57,7 @@ func (c *CLI) Bind(fs *flag.FlagSet) {
 	fs.UintVar(&c.argon2Memory, "argon2-memory-kib", 0, "argon2 memory in KiB, 0: default (else $"+EnvArgon2MemoryKiB+")")
 	fs.UintVar(&c.argon2Time, "argon2-time", 0, "argon2 passes, 0: default (else $"+EnvArgon2Time+")")
 	fs.UintVar(&c.argon2Threads, "argon2-threads", 0, "argon2 lanes, 0: default (else $"+EnvArgon2Threads+")")
+	fs.IntVar(&cfg.Hash.BcryptCost, "bcrypt-cost", cfg.Hash.BcryptCost, "bcrypt_sha256 cost, 0: default (else $"+EnvBcryptCost+")")
 
 	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON instead of a table")
 	fs.StringVar(&c.Out, "out", "", "also write the JSON report to `file`")

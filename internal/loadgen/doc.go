@@ -22,10 +22,13 @@
 //     the authed page (-authed-path) repeatedly.
 //   - hash: verify a precomputed password hash in a loop with NumCPU workers
 //     (or -c), with the hasher the server uses (-hasher, -pbkdf2-iterations,
-//     -argon2-memory-kib, -argon2-time, -argon2-threads, each read from
-//     GATEHOUSE_PASSWORD_HASHER, GATEHOUSE_PASSWORD_PBKDF2_ITERATIONS,
-//     GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB, GATEHOUSE_PASSWORD_ARGON2_TIME or
-//     GATEHOUSE_PASSWORD_ARGON2_THREADS when the flag is not given): the
+//     -argon2-memory-kib, -argon2-time, -argon2-threads, -bcrypt-cost, each
+//     read from GATEHOUSE_PASSWORD_HASHER,
+//     GATEHOUSE_PASSWORD_PBKDF2_ITERATIONS,
+//     GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB, GATEHOUSE_PASSWORD_ARGON2_TIME,
+//     GATEHOUSE_PASSWORD_ARGON2_THREADS or GATEHOUSE_PASSWORD_BCRYPT_COST
+//     when the flag is not given; zero means the password package's
+//     default), verifying through a password.Set as the server does: the
 //     ceiling of login and signup.
 //   - login: new cookies, GET the login form, POST the credentials (-users,
 //     -prefix, -password; fields -login-field and -password-field) with the

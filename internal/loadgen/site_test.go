@@ -208,3 +208,11 @@ func (s *testSite) userCount() int {
 	defer s.mu.Unlock()
 	return len(s.users)
 }
+
+// newTestSiteWith serves h on a loopback test server.
+func newTestSiteWith(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}

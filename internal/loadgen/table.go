@@ -31,6 +31,9 @@ func WriteTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	writeColumns(&b, rows)
 	for _, s := range rep.Scenarios {
+		if s.Hasher != "" {
+			fmt.Fprintf(&b, "\n%s: %s\n", s.Name, s.Hasher)
+		}
 		switch {
 		case s.Failed != "":
 			fmt.Fprintf(&b, "\n%s did not run: %s\n", s.Name, s.Failed)

@@ -28,8 +28,10 @@ Scenarios (-scenario a,b,c runs them in order and prints one table):
   authed    each virtual user logs in once (as prefix{i % users}), then GETs
             the authed page (-authed-path) repeatedly
   hash      verify a precomputed password hash in a loop, NumCPU workers
-            (or -c), with the hasher the server uses (-hasher … or the
-            GATEHOUSE_PASSWORD_* environment): the ceiling of login and signup
+            (or -c), with the hasher the server uses (-hasher and its
+            parameters, each read from the server's GATEHOUSE_PASSWORD_*
+            variable when the flag is not given): the ceiling of login and
+            signup
   login     new cookies, GET the login form, POST credentials (copying the
             form's hidden inputs), expect a redirect, follow it, check the
             page shows the user (-expect-text)
