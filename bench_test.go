@@ -1,0 +1,84 @@
+package gatehouse_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/gatehousetest"
+)
+
+// sessionCookie logs a user in through the real form and returns the cookie.
+func sessionCookie(b *testing.B, srv *gatehousetest.Server, name string) *http.Cookie {
+	req := httptest.NewRequest("POST", "/accounts/login/", strings.NewReader(url.Values{"login": {name}, "password": {goodPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	srv.Gatehouse.Handler().ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "gatehouse_session" {
+			return c
+		}
+	}
+	b.Fatalf("login failed: %d", rec.Code)
+	return nil
+}
+
+// BenchmarkAuthenticatedRequest measures what Gatehouse adds to a request: the
+// session lookup, the user, and the permission check of RequirePermission,
+// against the same handler without Gatehouse (BenchmarkBareHandler).
+func BenchmarkAuthenticatedRequest(b *testing.B) {
+	srv := gatehousetest.NewServer(b)
+	srv.CreateUser(b, "bench", "", goodPassword)
+	srv.Grant(b, "bench", "demo.view_secret")
+	ck := sessionCookie(b, srv, "bench")
+	h := srv.Gatehouse.RequirePermission("demo.view_secret")(http.HandlerFunc(okHandler))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/app/", nil)
+			req.AddCookie(ck)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
+
+// BenchmarkBareHandler is the ceiling for BenchmarkAuthenticatedRequest.
+func BenchmarkBareHandler(b *testing.B) {
+	h := http.HandlerFunc(okHandler)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/app/", nil)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+		}
+	})
+}
+
+// BenchmarkDashboardPage is a full rendered page for a signed-in user.
+func BenchmarkDashboardPage(b *testing.B) {
+	srv := gatehousetest.NewServer(b)
+	srv.CreateUser(b, "bench", "", goodPassword)
+	ck := sessionCookie(b, srv, "bench")
+	h := srv.Gatehouse.Handler()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/dashboard/", nil)
+			req.AddCookie(ck)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
+
+func okHandler(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }
