@@ -71,5 +71,6 @@ def setup():
                    "UnsaltedSHA1PasswordHasher", "UnsaltedMD5PasswordHasher"):
         if hasattr(hashers, legacy):  # removed in Django 5.1
             hs.append("django.contrib.auth.hashers." + legacy)
-    settings.configure(PASSWORD_HASHERS=hs, INSTALLED_APPS=[], USE_I18N=False)
+    settings.configure(PASSWORD_HASHERS=hs, USE_I18N=False,
+                       INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes"])
     django.setup()
