@@ -17,6 +17,8 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/loadgen"
 )
 
+// main runs gatehouse-bench until done or interrupted and exits with run's
+// status.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -37,7 +37,7 @@ func (c *CLI) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&cfg.Warmup, "warmup", cfg.Warmup, "unmeasured `time` run before each scenario's measured phase")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "per-request `timeout` (0: none)")
 
-	fs.IntVar(&cfg.Users, "users", cfg.Users, "login/authed users are prefix0 … prefix{N-1} (gatehouse user bulk-create --count N)")
+	fs.IntVar(&cfg.Users, "users", cfg.Users, "login and authed log in as prefix0 … prefix{`N`-1} (as made by gatehouse user bulk-create --count N)")
 	fs.StringVar(&cfg.Prefix, "prefix", cfg.Prefix, "username `prefix` of the bench users, and of signups (prefix-runid-counter)")
 	fs.StringVar(&cfg.Password, "password", cfg.Password, "`password` of the bench users (required by login and authed); also the one the hash scenario hashes")
 

@@ -17,6 +17,7 @@ type countWorkload struct {
 	errAt  int64 // operations with this seq fail (-1: none)
 }
 
+// NewWorker fails for failID.
 func (w *countWorkload) NewWorker(_ context.Context, id int) (Worker, error) {
 	if id == w.failID {
 		return nil, errors.New("no such user")
@@ -24,8 +25,10 @@ func (w *countWorkload) NewWorker(_ context.Context, id int) (Worker, error) {
 	return countWorker{w}, nil
 }
 
+// countWorker is a countWorkload's worker.
 type countWorker struct{ w *countWorkload }
 
+// Do counts, sleeps (or is cancelled) and fails at seq errAt.
 func (c countWorker) Do(ctx context.Context, seq int64) (int, error) {
 	c.w.ops.Add(1)
 	select {

@@ -3,6 +3,8 @@ package loadgen
 import (
 	"context"
 	"io"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -219,9 +221,12 @@ func TestDurationBoundsRun(t *testing.T) {
 }
 
 // fakeHasher stands in for a password.Hasher.
-type fakeHasher struct{ calls int64 }
+type fakeHasher struct{}
 
+// Hash returns "fake$" + pw.
 func (*fakeHasher) Hash(pw string) (string, error) { return "fake$" + pw, nil }
+
+// Verify takes 100µs and checks enc is Hash(pw).
 func (*fakeHasher) Verify(pw, enc string) (bool, error) {
 	time.Sleep(100 * time.Microsecond)
 	return enc == "fake$"+pw, nil
@@ -240,5 +245,30 @@ func TestHashScenario(t *testing.T) {
 	}
 	if res.Succeeded != 40 || res.Failed != 0 || res.Requests != 0 || res.Latency.P50 < 100*time.Microsecond {
 		t.Fatalf("result = %+v", res)
+	}
+}
+
+// TestSiteChecksOriginAndToken makes sure the test site would catch a
+// client that sent a cross-site POST or dropped the hidden inputs.
+func TestSiteChecksOriginAndToken(t *testing.T) {
+	site := newTestSite(t, 1, false)
+	b := NewBrowser(NewTransport(1, nil), 0)
+	ctx := context.Background()
+	login, _ := url.Parse(site.URL + "/accounts/login/")
+	if _, err := b.Get(ctx, login); err != nil { // sets the CSRF cookie
+		t.Fatal(err)
+	}
+	creds := url.Values{"login": {"bench0"}, "password": {testPassword}}
+	other, _ := url.Parse("http://localhost:1/")
+	p, err := b.PostForm(ctx, other, login, creds)
+	if err != nil || p.Status != http.StatusForbidden {
+		t.Fatalf("cross-origin POST: %v, %d; want 403", err, p.Status)
+	}
+	p, err = b.PostForm(ctx, login, login, creds)
+	if err != nil || p.Status != http.StatusForbidden {
+		t.Fatalf("POST without csrfmiddlewaretoken: %v, %d; want 403", err, p.Status)
+	}
+	if site.logins.Load() != 0 {
+		t.Fatal("logged in without the checks")
 	}
 }
