@@ -96,6 +96,11 @@ func (s *SMTP) String() string {
 	return s.cfg.String()
 }
 
+// GoString is String, so that %#v does not print the password either.
+func (s *SMTP) GoString() string {
+	return s.cfg.String()
+}
+
 // Send validates m, connects to the server, authenticates when the URL has
 // credentials, and transmits m. A validation failure wraps
 // [ErrInvalidMessage] and happens before any connection is made; a failure

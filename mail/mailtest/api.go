@@ -22,6 +22,7 @@ type Summary struct {
 	Text      string              // the text/plain body, decoded
 	HTML      string              // the text/html body, decoded
 	Headers   map[string][]string // every header field, values as written (not decoded)
+	Username  string              // the SMTP AUTH user name, if the client authenticated
 }
 
 // address is mailpit's JSON form of an address.
@@ -47,6 +48,7 @@ type message struct {
 	Subject   string
 	Text      string
 	HTML      string
+	Username  string
 }
 
 // Messages returns every message in the sink, oldest first, with bodies and
@@ -149,6 +151,7 @@ func (s *Sink) message(id string) (Summary, error) {
 		Subject:   m.Subject,
 		Text:      m.Text,
 		HTML:      m.HTML,
+		Username:  m.Username,
 	}
 	if m.From != nil {
 		sum.From = m.From.Address
