@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -362,5 +363,41 @@ func TestNewSMTPOptions(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%v %+v %s %#v", s, s, s, s); strings.Contains(got, secret) {
 		t.Errorf("formatting shows the password: %q", got)
+	}
+}
+
+func TestSMTPLeavesNoGoroutines(t *testing.T) {
+	sink := mailtest.Start(t)
+	stalled := stallingListener(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	m := &mail.Message{To: []string{"a@example.com"}, Text: "x"}
+	good := newSMTP(t, sink.SMTPURL())
+	silent := newSMTP(t, "smtp+insecure://"+stalled, mail.WithTimeout(100*time.Millisecond))
+	refused := newSMTP(t, "smtp+insecure://"+closed)
+	sink.Count(t) // let the HTTP client settle before counting goroutines
+
+	before := runtime.NumGoroutine()
+	for range 5 {
+		if err := good.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		_ = silent.Send(context.Background(), m)
+		_ = refused.Send(context.Background(), m)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_ = newSMTP(t, "smtp+insecure://"+stalled).Send(ctx, m)
+		cancel()
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -2,6 +2,7 @@ package mailtest
 
 import (
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -26,6 +27,9 @@ type Sink struct {
 	smtpAddr string
 	httpAddr string
 	http     *http.Client
+	tls      tlsMode
+	args     []string       // mailpit's arguments beyond addresses and database
+	roots    *x509.CertPool // trusts the certificate of a TLS sink
 
 	mu   sync.Mutex
 	proc *process
@@ -41,10 +45,28 @@ type process struct {
 // t's temporary directory, waits until its HTTP API and SMTP port answer, and
 // stops it when the test ends. When the mailpit binary cannot be found the
 // test is skipped, or fails if CI=true (see the package documentation).
-func Start(t testing.TB) *Sink {
+//
+// By default the SMTP port speaks plain text and accepts any message, with
+// or without authentication (any user name and password); see
+// [WithSTARTTLS] and [WithImplicitTLS] for encrypted ports.
+func Start(t testing.TB, opts ...Option) *Sink {
 	t.Helper()
 	bin := requireMailpit(t)
 	s := &Sink{bin: bin, dir: t.TempDir(), http: &http.Client{Timeout: 10 * time.Second}}
+	for _, opt := range opts {
+		opt(s)
+	}
+	s.args = []string{"--smtp-auth-accept-any", "--smtp-disable-rdns", "--disable-version-check", "--enable-chaos"}
+	switch s.tls {
+	case plainText:
+		s.args = append(s.args, "--smtp-auth-allow-insecure")
+	case startTLS:
+		cert, key := s.writeCert(t)
+		s.args = append(s.args, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-starttls")
+	case implicitTLS:
+		cert, key := s.writeCert(t)
+		s.args = append(s.args, "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-tls")
+	}
 	t.Cleanup(s.stop)
 	var err error
 	for range 3 { // another process may take a port between probe and use
@@ -58,9 +80,19 @@ func Start(t testing.TB) *Sink {
 }
 
 // SMTPURL returns the URL of the SMTP port for mail.NewSMTP:
-// smtp+insecure://127.0.0.1:port. Any user name and password are accepted
-// too (smtp+insecure://user:pass@127.0.0.1:port).
-func (s *Sink) SMTPURL() string { return "smtp+insecure://" + s.smtpAddr }
+// smtp+insecure://127.0.0.1:port, or with [WithSTARTTLS]
+// smtp://127.0.0.1:port?tls=starttls, or with [WithImplicitTLS]
+// smtps://127.0.0.1:port. Any user name and password are accepted too
+// (smtp+insecure://user:pass@127.0.0.1:port).
+func (s *Sink) SMTPURL() string {
+	switch s.tls {
+	case startTLS:
+		return "smtp://" + s.smtpAddr + "?tls=starttls"
+	case implicitTLS:
+		return "smtps://" + s.smtpAddr
+	}
+	return "smtp+insecure://" + s.smtpAddr
+}
 
 // SMTPAddr returns the host:port of the SMTP port.
 func (s *Sink) SMTPAddr() string { return s.smtpAddr }
@@ -95,16 +127,12 @@ func (s *Sink) launch() error {
 		return err
 	}
 	defer logFile.Close() // the child has its own descriptor
-	cmd := exec.Command(s.bin,
+	args := append([]string{
 		"--smtp", s.smtpAddr,
 		"--listen", s.httpAddr,
 		"--database", filepath.Join(s.dir, "mailpit.db"),
-		"--smtp-auth-accept-any",
-		"--smtp-auth-allow-insecure",
-		"--smtp-disable-rdns",
-		"--disable-version-check",
-		"--enable-chaos",
-	)
+	}, s.args...)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return err
