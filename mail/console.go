@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +17,8 @@ import (
 var consoleRule = strings.Repeat("-", 79)
 
 // Console is a [Mailer] that writes each message in a readable, RFC
-// 5322-like form (headers undecoded, bodies as plain UTF-8) to W. Writes are
+// 5322-like form (headers not encoded, bodies as plain UTF-8, control
+// characters other than tab and line feed shown as escapes) to W. Writes are
 // serialised, so messages sent concurrently never interleave. It delivers
 // nothing and is meant for development: it is the default backend of
 // `gatehouse serve`.
@@ -68,6 +70,7 @@ func writeReadable(b *bytes.Buffer, e *envelope) {
 		fmt.Fprintf(b, "%s: %s\n", h.name, h.value)
 	}
 	part := func(body string) {
+		body = terminalSafe(body)
 		b.WriteString(body)
 		if !strings.HasSuffix(body, "\n") {
 			b.WriteByte('\n')
@@ -89,4 +92,30 @@ func writeReadable(b *bytes.Buffer, e *envelope) {
 	}
 	b.WriteString(consoleRule)
 	b.WriteByte('\n')
+}
+
+// terminalSafe turns CRLF into LF and shows other control characters (such
+// as ESC, which could drive the terminal) as Go escapes, keeping tabs and
+// line feeds.
+func terminalSafe(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if !strings.ContainsFunc(s, isUnsafeControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnsafeControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isUnsafeControl reports whether r is a control character other than tab
+// and line feed.
+func isUnsafeControl(r rune) bool {
+	return r != '\t' && r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0)
 }

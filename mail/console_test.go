@@ -143,3 +143,19 @@ func TestConsoleConcurrentMessagesDoNotInterleave(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleEscapesControlCharacters(t *testing.T) {
+	var out bytes.Buffer
+	c := &mail.Console{W: &out}
+	m := &mail.Message{To: []string{"ann@example.com"}, Text: "line 1\r\nwelcome \x1b[2Jadmin\tok\rX\u0085"}
+	if err := c.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.ContainsAny(got, "\x1b\r\u0085") {
+		t.Errorf("control characters reached the console: %q", got)
+	}
+	if want := "line 1\nwelcome \\x1b[2Jadmin\tok\\rX\\u0085\n"; !strings.Contains(got, want) {
+		t.Errorf("output %q lacks %q", got, want)
+	}
+}

@@ -104,8 +104,9 @@ func (s *SMTP) GoString() string {
 // Send validates m, connects to the server, authenticates when the URL has
 // credentials, and transmits m. A validation failure wraps
 // [ErrInvalidMessage] and happens before any connection is made; a failure
-// to deliver wraps [ErrTemporary] (connection refused or broken, timeout,
-// cancelled context, 4xx reply) or [ErrPermanent] (5xx reply).
+// to deliver wraps [ErrPermanent] when the server answered with a 5xx reply,
+// and [ErrTemporary] otherwise: 4xx reply, connection refused or broken,
+// timeout, cancelled context, TLS failure.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	e, err := prepare(m, s.from, time.Now())
 	if err != nil {

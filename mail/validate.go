@@ -35,7 +35,8 @@ var messageIDPattern = regexp.MustCompile(`^<[A-Za-z0-9!#$%&'*+/=?^_{|}~.\-]+@[A
 // breaks or other control characters in the subject, addresses or header
 // fields (which would allow header injection), valid UTF-8 everywhere, and
 // sizes within [MaxSubjectBytes], [MaxBodyBytes], [MaxHeaders] and
-// [MaxHeaderBytes]. An empty From is allowed: the backend fills it in.
+// [MaxHeaderBytes]. Header names are printable US-ASCII, unique without
+// regard to case, and not among those the mailer writes itself. An empty From is allowed: the backend fills it in.
 //
 // The error, if any, wraps [ErrInvalidMessage].
 func (m *Message) Validate() error {
@@ -73,10 +74,16 @@ func (m *Message) Validate() error {
 	if len(m.Headers) > MaxHeaders {
 		return fmt.Errorf("%w: %d headers, at most %d allowed", ErrInvalidMessage, len(m.Headers), MaxHeaders)
 	}
+	seen := make(map[string]bool, len(m.Headers))
 	for _, name := range slices.Sorted(maps.Keys(m.Headers)) {
 		if err := checkHeader(name, m.Headers[name]); err != nil {
 			return fmt.Errorf("%w: header %q: %v", ErrInvalidMessage, name, err)
 		}
+		key := strings.ToLower(name)
+		if seen[key] {
+			return fmt.Errorf("%w: header %q given twice (names ignore case)", ErrInvalidMessage, name)
+		}
+		seen[key] = true
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func TestValidateAccepts(t *testing.T) {
 		"max body":         func(m *mail.Message) { m.Text, m.HTML = strings.Repeat("x", mail.MaxBodyBytes-1), "y" },
 		"max recipients":   func(m *mail.Message) { m.To = recipients(mail.MaxRecipients) },
 		"CRLF in body":     func(m *mail.Message) { m.Text = "line 1\r\nline 2\r\n" },
-		"reply-to list":    func(m *mail.Message) { m.Headers["reply-to"] = "a@example.com, b@example.com" },
+		"reply-to list":    func(m *mail.Message) { m.Headers["Reply-To"] = "a@example.com, b@example.com" },
 		"non-ASCII header": func(m *mail.Message) { m.Headers["X-Note"] = "заметка" },
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -86,6 +86,7 @@ func TestValidateRefuses(t *testing.T) {
 		"bad Message-ID":          func(m *mail.Message) { m.Headers["Message-ID"] = "no-brackets@example.com" },
 		"Message-ID without host": func(m *mail.Message) { m.Headers["Message-ID"] = "<abc>" },
 		"bad Reply-To":            func(m *mail.Message) { m.Headers["Reply-To"] = "nobody" },
+		"header twice":            func(m *mail.Message) { m.Headers["x-gatehouse-kind"] = "reset" },
 		"long header value":       func(m *mail.Message) { m.Headers["X-Note"] = strings.Repeat("x", mail.MaxHeaderBytes+1) },
 		"too many headers": func(m *mail.Message) {
 			for i := range mail.MaxHeaders + 1 {

@@ -31,7 +31,7 @@ func findMailpit() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("mailpit is in none of $MAILPIT, PATH, " + strings.Join(dirs, ", "))
+	return "", errors.New("not in PATH, nor in " + strings.Join(dirs, ", "))
 }
 
 // binDirs returns where `go install` may have put mailpit: $GOBIN and the
