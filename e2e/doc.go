@@ -1,0 +1,23 @@
+// Package e2e holds Gatehouse's browser tests: real journeys through the
+// server-rendered pages in headless Chromium (driven with chromedp), an axe-core
+// accessibility audit of every page, a keyboard walk of the login page, and the
+// screenshots in docs/screenshots.
+//
+// The package has no code of its own; everything is in its _test.go files:
+//
+//	go test ./e2e/                          # journeys, accessibility, layout checks
+//	go test ./e2e/ -run Screenshots -update # rewrite docs/screenshots/*.png
+//
+// The tests look for Chromium at /usr/bin/chromium (or $CHROMIUM). Without it
+// they skip, unless CI=true, where a missing browser fails the run.
+//
+// A journey is a few lines on top of the helpers in browser_test.go:
+//
+//	srv := gatehousetest.NewServer(t)
+//	b := newBrowser(t, srv)
+//	b.visit("/accounts/login/")
+//	b.fill("login", "alice")
+//	b.fill("password", "secret")
+//	b.submit()
+//	b.wantPath("/dashboard/")
+package e2e

@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/gatehousetest"
+)
+
+// screenshotDir is where -update writes, relative to this package.
+var screenshotDir = filepath.Join("..", "docs", "screenshots")
+
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var viewports = []viewport{
+	{"desktop", 1280, 800, false},
+	{"mobile", 390, 844, true},
+}
+
+// screenshotPages are the tour pages shown in docs/UI.md; ru lists those also
+// shot in Russian (the longest strings).
+var screenshotPages = []struct {
+	page string
+	ru   bool
+}{
+	{"home", false},
+	{"login", true},
+	{"login-error", false},
+	{"signup", true},
+	{"signup-error", true},
+	{"logout", false},
+	{"password_change", false},
+	{"password_change-error", false},
+	{"dashboard", false},
+	{"secret", false},
+	{"forbidden", false},
+	{"error", false},
+}
+
+// TestScreenshots renders every page at desktop and mobile sizes, light and
+// dark, and checks the layout: nothing wider than the viewport, no text
+// overflowing its button, tap targets at least 44px high. With -update it
+// also writes docs/screenshots/<page>[-ru]-<viewport>-<scheme>.png.
+func TestScreenshots(t *testing.T) {
+	srv := gatehousetest.NewServer(t)
+	seedUsers(t, srv)
+	if *update {
+		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tour := map[string]tourPage{}
+	for _, p := range tourPages {
+		tour[p.name] = p
+	}
+	for _, lang := range []string{"en", "ru"} {
+		b := newBrowser(t, srv)
+		b.visit("/")
+		b.setLanguage(lang)
+		for _, sp := range screenshotPages {
+			if lang == "ru" && !sp.ru {
+				continue
+			}
+			p, ok := tour[sp.page]
+			if !ok {
+				t.Fatalf("no tour page %q", sp.page)
+			}
+			t.Run(lang+"/"+sp.page, func(t *testing.T) {
+				defer b.use(t)()
+				p.open(b)
+				for _, vp := range viewports {
+					for _, scheme := range []string{"light", "dark"} {
+						b.emulate(vp.width, vp.height, vp.mobile, scheme)
+						b.settle()
+						checkLayout(t, b, vp.name+"/"+scheme)
+						shot := b.screenshot()
+						if _, err := png.Decode(bytes.NewReader(shot)); err != nil {
+							t.Fatalf("%s %s: bad PNG: %v", vp.name, scheme, err)
+						}
+						if !*update {
+							continue
+						}
+						name := sp.page
+						if lang != "en" {
+							name += "-" + lang
+						}
+						name += "-" + vp.name + "-" + scheme + ".png"
+						if err := os.WriteFile(filepath.Join(screenshotDir, name), shot, 0o644); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				b.emulate(1280, 800, false, "light")
+			})
+		}
+	}
+}
+
+// checkLayout fails t when the page overflows the viewport, text overflows
+// its control, or a control is smaller than a fingertip.
+func checkLayout(t *testing.T, b *browser, where string) {
+	t.Helper()
+	problems := eval[[]string](b, `(() => {
+		const out = [];
+		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " «" + (e.textContent || e.value || "").trim().slice(0, 30) + "»";
+		const vw = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth > vw) out.push("page is " + document.documentElement.scrollWidth + "px wide in a " + vw + "px viewport");
+		for (const e of document.querySelectorAll("body *")) {
+			const r = e.getBoundingClientRect();
+			if (r.width === 0 || getComputedStyle(e).position === "absolute") continue;
+			if (r.right > vw + 0.5) out.push(name(e) + " sticks out of the viewport (right edge " + Math.round(r.right) + "px)");
+		}
+		for (const e of document.querySelectorAll("button, .gh-button, .gh-nav__link, .gh-badge, .gh-alert, .gh-field__label, h1, h2")) {
+			if (e.scrollWidth > e.clientWidth + 1) out.push(name(e) + " overflows its box (" + e.scrollWidth + " > " + e.clientWidth + ")");
+		}
+		for (const e of document.querySelectorAll("button, .gh-button, .gh-nav__link, .gh-brand, .gh-check__label, input:not([type=hidden]):not([type=checkbox]):not([hidden])")) {
+			const r = e.getBoundingClientRect();
+			if (r.height < 43.5) out.push(name(e) + " is only " + r.height.toFixed(1) + "px high");
+		}
+		return out;
+	})()`)
+	for _, p := range problems {
+		t.Errorf("%s: %s", where, p)
+	}
+	if len(problems) > 0 {
+		t.Logf("%s: %d layout problems on %s", where, len(problems), strings.TrimSpace(b.path()))
+	}
+}
+
+// The tour's pages exist for every screenshot; a renamed page fails here
+// rather than silently dropping a picture.
+func TestScreenshotPagesInTour(t *testing.T) {
+	names := map[string]bool{}
+	for _, p := range tourPages {
+		names[p.name] = true
+	}
+	for _, sp := range screenshotPages {
+		if !names[sp.page] {
+			t.Errorf("screenshot page %q is not in tourPages", sp.page)
+		}
+	}
+}
