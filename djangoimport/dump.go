@@ -1,8 +1,10 @@
 package djangoimport
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 )
@@ -37,12 +39,29 @@ type dump struct {
 	other      map[string]int
 	otherOrder []string
 	records    int
+	// refs interns the references of many-to-many lists, which repeat the
+	// same few groups and permissions across all users.
+	refs map[ref]ref
+}
+
+// maxInterned bounds the refs map.
+const maxInterned = 1 << 16
+
+// intern makes equal refs share one string.
+func (d *dump) intern(rs []ref) {
+	for i, r := range rs {
+		if got, ok := d.refs[r]; ok {
+			rs[i] = got
+		} else if len(d.refs) < maxInterned {
+			d.refs[r] = r
+		}
+	}
 }
 
 // parse reads a whole dumpdata array. A malformed record is an error naming
 // its index; references are kept unresolved.
 func parse(r io.Reader, opts *Options) (*dump, error) {
-	d := &dump{other: map[string]int{}}
+	d := &dump{other: map[string]int{}, refs: map[ref]ref{}}
 	dec := newDecoder(r, opts.MaxRecordSize)
 	userModel := strings.ToLower(opts.UserModel)
 	if userModel == "" {
@@ -58,6 +77,9 @@ func parse(r io.Reader, opts *Options) (*dump, error) {
 			return nil, err
 		}
 		i := d.records
+		if i == math.MaxInt32 {
+			return nil, fmt.Errorf("djangoimport: more than %d records", math.MaxInt32)
+		}
 		d.records++
 		model := strings.ToLower(rec.Model)
 		if err := d.add(i, model, userModel, rec, opts.location(), now); err != nil {
@@ -95,14 +117,20 @@ func (d *dump) add(i int, model, userModel string, rec rawRecord, loc *time.Loca
 		if err := decodeFields(rec.Fields, &f); err != nil {
 			return err
 		}
+		d.intern(f.Permissions)
 		d.groups = append(d.groups, groupRec{index: i, pk: pk, name: f.Name, perms: f.Permissions})
 	case userModel:
 		var f userFields
 		if err := decodeFields(rec.Fields, &f); err != nil {
 			return err
 		}
-		u := userRec{index: i, pk: pk, username: f.Username, password: f.Password, email: f.Email,
-			first: f.FirstName, last: f.LastName, joined: now, groups: f.Groups, perms: f.UserPermissions}
+		if len(f.Username)+len(f.Password)+len(f.Email)+len(f.FirstName)+len(f.LastName) > math.MaxUint32 {
+			return errors.New("user fields too long")
+		}
+		d.intern(f.Groups)
+		d.intern(f.UserPermissions)
+		u := newUserRec(i, pk, &f)
+		u.joined = now
 		if f.IsActive == nil || *f.IsActive {
 			u.flags |= flagActive
 		}

@@ -31,6 +31,10 @@ type Options struct {
 	// MaxRecordSize bounds the bytes of one record of the dump. The default is
 	// DefaultMaxRecordSize.
 	MaxRecordSize int64
+	// Progress, when not nil, is called as the users are imported, every
+	// ProgressEvery users and after the last, with the number done and the
+	// number in the file. The default is no progress reports.
+	Progress func(done, total int)
 	// Now is the clock, used for a user without date_joined. The default is
 	// time.Now.
 	Now func() time.Time
@@ -122,7 +126,7 @@ type importer struct {
 	users        map[ref]int64
 	// skippedUsers holds the refs of user records that were not imported,
 	// so that rows pointing at them say so.
-	skippedUsers map[ref]bool
+	skippedUsers map[ref]int64
 	// ids holds the store id of each user record, 0 when it was skipped.
 	ids []int64
 	// existing holds the store ids of users that were there before.
@@ -141,7 +145,7 @@ func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, user
 		permCodes:    map[int64]string{},
 		groups:       make(map[ref]int64, 2*len(d.groups)),
 		users:        make(map[ref]int64, 2*len(d.users)),
-		skippedUsers: map[ref]bool{},
+		skippedUsers: map[ref]int64{},
 		existing:     map[int64]bool{},
 		addresses:    map[int64]map[string]bool{},
 		primary:      map[int64]bool{},

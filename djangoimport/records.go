@@ -137,14 +137,61 @@ const (
 	flagLoggedIn // lastLogin is set
 )
 
+// userRec keeps its five strings in one (text, cut at cut[0..3]) and its
+// group and permission references in one slice (groups first): about 110
+// bytes plus the text per user, so that millions of users fit.
 type userRec struct {
-	index                                  int
-	pk                                     ref
-	username, password, email, first, last string
-	joined, lastLogin                      int64 // unix microseconds
-	flags                                  uint8
-	groups, perms                          []ref
+	text              string // username, password, email, first name, last name
+	cut               [4]uint32
+	pk                ref
+	refs              []ref // nGroups group references, then permission references
+	nGroups           int32
+	index             int32
+	joined, lastLogin int64 // unix microseconds
+	flags             uint8
 }
+
+func newUserRec(index int, pk ref, f *userFields) userRec {
+	parts := [5]string{f.Username, f.Password, f.Email, f.FirstName, f.LastName}
+	var u userRec
+	n := 0
+	for i, p := range parts {
+		n += len(p)
+		if i < 4 {
+			u.cut[i] = uint32(n)
+		}
+	}
+	u.text = strings.Join(parts[:], "")
+	u.pk = pk
+	u.index = int32(index)
+	if len(f.Groups)+len(f.UserPermissions) > 0 {
+		u.refs = make([]ref, 0, len(f.Groups)+len(f.UserPermissions))
+		u.refs = append(append(u.refs, f.Groups...), f.UserPermissions...)
+	}
+	u.nGroups = int32(len(f.Groups))
+	return u
+}
+
+func (u *userRec) field(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = u.cut[i-1]
+	}
+	end := uint32(len(u.text))
+	if i < 4 {
+		end = u.cut[i]
+	}
+	return u.text[start:end]
+}
+
+func (u *userRec) username() string { return u.field(0) }
+func (u *userRec) password() string { return u.field(1) }
+func (u *userRec) email() string    { return u.field(2) }
+func (u *userRec) first() string    { return u.field(3) }
+func (u *userRec) last() string     { return u.field(4) }
+func (u *userRec) groups() []ref    { return u.refs[:u.nGroups] }
+func (u *userRec) perms() []ref     { return u.refs[u.nGroups:] }
+func (u *userRec) idx() int         { return int(u.index) }
 
 type emailRec struct {
 	index             int

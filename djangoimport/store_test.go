@@ -18,7 +18,7 @@ import (
 // backend opens a fresh, migrated store for one test.
 type backend struct {
 	name string
-	open func(t *testing.T) *sqlstore.DB
+	open func(t testing.TB) *sqlstore.DB
 }
 
 // backends are the stores every import test runs against: SQLite always,
@@ -37,7 +37,7 @@ func eachBackend(t *testing.T, f func(t *testing.T, db *sqlstore.DB)) {
 	}
 }
 
-func openSQLite(t *testing.T) *sqlstore.DB {
+func openSQLite(t testing.TB) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
@@ -51,7 +51,7 @@ func openSQLite(t *testing.T) *sqlstore.DB {
 	return db
 }
 
-func openPostgres(t *testing.T) *sqlstore.DB {
+func openPostgres(t testing.TB) *sqlstore.DB {
 	t.Helper()
 	url := os.Getenv("GATEHOUSE_TEST_POSTGRES_URL")
 	if url == "" {

@@ -8,29 +8,44 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
+// ProgressEvery is how many users pass between calls of Options.Progress.
+const ProgressEvery = 1000
+
 // importUsers creates the users missing from the store, with their password
 // hashes exactly as in the file, and finds the ones that are there.
 func (im *importer) importUsers() error {
+	// Users are indexed by natural key only when an address refers to one
+	// that way: the maps take memory per user.
+	byNatural := false
+	for _, e := range im.d.emails {
+		if _, ok := e.user.natural(); ok {
+			byNatural = true
+			break
+		}
+	}
 	ids := make([]int64, len(im.d.users))
 	for i := range im.d.users {
 		u := &im.d.users[i]
 		im.t.read(im.userKind, 1)
 		id, reason, err := im.user(u)
 		if err != nil {
-			return storeErr(im.userKind, u.index, err)
-		}
-		if reason != "" {
-			if u.pk != "" {
-				im.skippedUsers[u.pk] = true
-			}
-			im.skippedUsers[natRef(u.username)] = true
-			continue
+			return storeErr(im.userKind, u.idx(), err)
 		}
 		ids[i] = id
-		if u.pk != "" {
-			im.users[u.pk] = id
+		m := im.users
+		if reason != "" {
+			m = im.skippedUsers
+			id = 0
 		}
-		im.users[natRef(u.username)] = id
+		if u.pk != "" {
+			m[u.pk] = id
+		}
+		if byNatural || u.pk == "" {
+			m[natRef(u.username())] = id
+		}
+		if p := im.opts.Progress; p != nil && ((i+1)%ProgressEvery == 0 || i+1 == len(im.d.users)) {
+			p(i+1, len(im.d.users))
+		}
 	}
 	im.ids = ids
 	return nil
@@ -38,27 +53,27 @@ func (im *importer) importUsers() error {
 
 // user imports one user record; a non-empty reason means it was skipped.
 func (im *importer) user(u *userRec) (int64, string, error) {
-	if u.username == "" {
-		im.t.skip(im.userKind, "no username", example(u.index, ""))
+	if u.username() == "" {
+		im.t.skip(im.userKind, "no username", example(u.idx(), ""))
 		return 0, "no username", nil
 	}
-	got, err := im.s.UserByUsername(im.ctx, u.username)
+	got, err := im.s.UserByUsername(im.ctx, u.username())
 	switch {
-	case err == nil && got.Username == u.username:
+	case err == nil && got.Username == u.username():
 		im.t.skip(im.userKind, ReasonExists, "")
 		im.existing[got.ID] = true
 		return got.ID, "", nil
 	case err == nil:
-		im.t.skip(im.userKind, ReasonUsernameTaken, example(u.index, fmt.Sprintf("%q (taken by %q)", u.username, got.Username)))
+		im.t.skip(im.userKind, ReasonUsernameTaken, example(u.idx(), fmt.Sprintf("%q (taken by %q)", u.username(), got.Username)))
 		return 0, ReasonUsernameTaken, nil
 	case !errors.Is(err, user.ErrNotFound):
 		return 0, "", err
 	}
 	nu := &user.User{
-		Username:    u.username,
-		FirstName:   u.first,
-		LastName:    u.last,
-		Password:    u.password,
+		Username:    u.username(),
+		FirstName:   u.first(),
+		LastName:    u.last(),
+		Password:    u.password(),
 		IsActive:    u.flags&flagActive != 0,
 		IsStaff:     u.flags&flagStaff != 0,
 		IsSuperuser: u.flags&flagSuperuser != 0,
@@ -81,36 +96,36 @@ func (im *importer) importMemberships() error {
 	for i := range im.d.users {
 		u := &im.d.users[i]
 		id := im.ids[i]
-		im.t.read(KindMembership, len(u.groups))
+		im.t.read(KindMembership, len(u.groups()))
 		if id == 0 {
-			if len(u.groups) > 0 {
-				im.t.skipN(im.t.kind(KindMembership, true), "user not imported", example(u.index, ""), len(u.groups))
+			if len(u.groups()) > 0 {
+				im.t.skipN(im.t.kind(KindMembership, true), "user not imported", example(u.idx(), ""), len(u.groups()))
 			}
 			continue
 		}
-		before := make(map[int64]bool, len(u.groups))
-		if im.existing[id] && len(u.groups) > 0 {
+		before := make(map[int64]bool, len(u.groups()))
+		if im.existing[id] && len(u.groups()) > 0 {
 			gs, err := im.s.UserGroups(im.ctx, id)
 			if err != nil {
-				return storeErr(im.userKind, u.index, err)
+				return storeErr(im.userKind, u.idx(), err)
 			}
 			for _, g := range gs {
 				before[g.ID] = true
 			}
 		}
-		for _, gr := range u.groups {
+		for _, gr := range u.groups() {
 			gid, reason, err := im.resolveGroup(gr)
 			if err != nil {
-				return storeErr(im.userKind, u.index, err)
+				return storeErr(im.userKind, u.idx(), err)
 			}
 			switch {
 			case reason != "":
-				im.t.skip(KindMembership, reason, example(u.index, fmt.Sprintf("user %q, group %s", u.username, gr)))
+				im.t.skip(KindMembership, reason, example(u.idx(), fmt.Sprintf("user %q, group %s", u.username(), gr)))
 			case before[gid]:
 				im.t.skip(KindMembership, ReasonExists, "")
 			default:
 				if err := im.s.AddUserToGroup(im.ctx, id, gid); err != nil {
-					return storeErr(im.userKind, u.index, err)
+					return storeErr(im.userKind, u.idx(), err)
 				}
 				before[gid] = true
 				im.t.imported(KindMembership)
@@ -127,34 +142,34 @@ func (im *importer) importUserPermissions() error {
 	for i := range im.d.users {
 		u := &im.d.users[i]
 		id := im.ids[i]
-		im.t.read(KindUserPermission, len(u.perms))
+		im.t.read(KindUserPermission, len(u.perms()))
 		if id == 0 {
-			if len(u.perms) > 0 {
-				im.t.skipN(im.t.kind(KindUserPermission, true), "user not imported", example(u.index, ""), len(u.perms))
+			if len(u.perms()) > 0 {
+				im.t.skipN(im.t.kind(KindUserPermission, true), "user not imported", example(u.idx(), ""), len(u.perms()))
 			}
 			continue
 		}
-		held := make(map[string]bool, len(u.perms))
-		if im.existing[id] && len(u.perms) > 0 {
+		held := make(map[string]bool, len(u.perms()))
+		if im.existing[id] && len(u.perms()) > 0 {
 			codes, err := im.s.UserPermissionCodes(im.ctx, id)
 			if err != nil {
-				return storeErr(im.userKind, u.index, err)
+				return storeErr(im.userKind, u.idx(), err)
 			}
 			for _, c := range codes {
 				held[c] = true
 			}
 		}
-		for _, pr := range u.perms {
+		for _, pr := range u.perms() {
 			pid, reason, err := im.resolvePermission(pr)
 			if err != nil {
-				return storeErr(im.userKind, u.index, err)
+				return storeErr(im.userKind, u.idx(), err)
 			}
 			if reason != "" {
-				im.t.skip(KindUserPermission, reason, example(u.index, fmt.Sprintf("user %q, permission %s", u.username, pr)))
+				im.t.skip(KindUserPermission, reason, example(u.idx(), fmt.Sprintf("user %q, permission %s", u.username(), pr)))
 				continue
 			}
 			if err := im.s.GrantUserPermission(im.ctx, id, pid); err != nil {
-				return storeErr(im.userKind, u.index, err)
+				return storeErr(im.userKind, u.idx(), err)
 			}
 			code := im.permCodes[pid]
 			if held[code] {
@@ -174,7 +189,7 @@ func (im *importer) resolveUser(r ref) (int64, string, error) {
 	if id, ok := im.users[r]; ok {
 		return id, "", nil
 	}
-	if im.skippedUsers[r] {
+	if _, ok := im.skippedUsers[r]; ok {
 		return 0, "user not imported", nil
 	}
 	parts, natural := r.natural()
@@ -289,15 +304,15 @@ func (im *importer) importUserEmails() error {
 	for i := range im.d.users {
 		u := &im.d.users[i]
 		id := im.ids[i]
-		if id == 0 || u.email == "" {
+		if id == 0 || u.email() == "" {
 			continue
 		}
 		im.t.read(KindUserEmail, 1)
 		// userAddresses loads the primary flag before it is read here.
 		if _, err := im.userAddresses(id); err != nil {
-			return storeErr(im.userKind, u.index, err)
+			return storeErr(im.userKind, u.idx(), err)
 		}
-		if err := im.addEmail(KindUserEmail, u.index, id, u.email, im.opts.EmailsVerified, !im.primary[id]); err != nil {
+		if err := im.addEmail(KindUserEmail, u.idx(), id, u.email(), im.opts.EmailsVerified, !im.primary[id]); err != nil {
 			return err
 		}
 	}
