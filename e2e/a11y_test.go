@@ -73,7 +73,8 @@ func audit(t *testing.T, b *browser) {
 }
 
 // TestAccessibility audits every page, anonymous and signed in, with and
-// without form errors, in English and Russian, light and dark.
+// without form errors, in English and Russian, light and dark, and checks
+// that each fits the desktop and the mobile viewport.
 func TestAccessibility(t *testing.T) {
 	srv := gatehousetest.NewServer(t)
 	seedUsers(t, srv)
@@ -100,6 +101,13 @@ func TestAccessibility(t *testing.T) {
 					t.Errorf("page language %q, want %q", got, lang)
 				}
 				audit(t, b)
+				// Every page and state, in both languages, also fits a phone.
+				for _, vp := range viewports {
+					b.emulate(vp.width, vp.height, vp.mobile, "light")
+					b.settle()
+					checkLayout(t, b, vp.name)
+				}
+				b.emulate(1280, 800, false, "light")
 			})
 		}
 	}
