@@ -460,6 +460,7 @@ const badRefs = `[
 {"model": "account.emailaddress", "pk": 2, "fields": {"user": 2, "email": "ann2@example.com", "verified": true, "primary": true}},
 {"model": "account.emailaddress", "pk": 3, "fields": {"user": ["nobody"], "email": "nobody@example.com", "verified": true, "primary": true}},
 {"model": "account.emailaddress", "pk": 4, "fields": {"user": 1, "email": "ANN@example.com", "verified": true, "primary": true}},
+{"model": "account.emailaddress", "pk": 5, "fields": {"user": 1, "email": "  ", "verified": true, "primary": false}},
 {"model": "blog.post", "pk": 1, "fields": {"title": "hello"}},
 {"model": "blog.post", "pk": 2, "fields": {"title": "again"}}
 ]`
@@ -474,7 +475,7 @@ func TestBadReferences(t *testing.T) {
 		wantCount(t, rep, KindUser, 3, 1, 2)
 		wantCount(t, rep, KindMembership, 4, 1, 3)
 		wantCount(t, rep, KindUserPermission, 4, 1, 3)
-		wantCount(t, rep, KindEmailAddress, 4, 1, 3)
+		wantCount(t, rep, KindEmailAddress, 5, 1, 4)
 		wantCount(t, rep, KindUserEmail, 1, 0, 1)
 		wantCount(t, rep, "blog.post", 2, 0, 2)
 		for kind, reasons := range map[string][]string{
@@ -483,7 +484,7 @@ func TestBadReferences(t *testing.T) {
 			KindUser:            {ReasonUsernameTaken, "no username"},
 			KindMembership:      {"group not in file", "group not in file or store", "user not imported"},
 			KindUserPermission:  {"permission not in file", "user not imported"},
-			KindEmailAddress:    {"user not in file", "user not imported", "user not in file or store"},
+			KindEmailAddress:    {"user not in file", "user not imported", "user not in file or store", "no email"},
 			KindUserEmail:       {ReasonExists},
 			"blog.post":         {ReasonUnknownModel},
 		} {

@@ -287,7 +287,7 @@ func (im *importer) importEmails() error {
 			im.t.skip(KindEmailAddress, reason, example(e.index, "user "+e.user.String()))
 			continue
 		}
-		if e.email == "" {
+		if user.CanonicalEmail(e.email) == "" {
 			im.t.skip(KindEmailAddress, "no email", example(e.index, ""))
 			continue
 		}
@@ -304,7 +304,7 @@ func (im *importer) importUserEmails() error {
 	for i := range im.d.users {
 		u := &im.d.users[i]
 		id := im.ids[i]
-		if id == 0 || u.email() == "" {
+		if id == 0 || user.CanonicalEmail(u.email()) == "" {
 			continue
 		}
 		im.t.read(KindUserEmail, 1)
