@@ -14,7 +14,9 @@ import (
 // Options tune an Import. The zero value works.
 type Options struct {
 	// DryRun runs the whole import in its transaction and rolls it back: the
-	// Report says what an import would do, and nothing is written.
+	// Report says what an import would do, and nothing is written. (Given a
+	// store already inside Atomic, the rollback is the caller's: Import then
+	// returns the report and leaves the writes in the caller's transaction.)
 	DryRun bool
 	// UserModel is the dumpdata model name of the user records, for projects
 	// with a custom AUTH_USER_MODEL shaped like AbstractUser (username,
@@ -144,7 +146,7 @@ func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, user
 		perms:        make(map[ref]int64, 2*len(d.permissions)),
 		permCodes:    map[int64]string{},
 		groups:       make(map[ref]int64, 2*len(d.groups)),
-		users:        make(map[ref]int64, 2*len(d.users)),
+		users:        make(map[ref]int64, len(d.users)),
 		skippedUsers: map[ref]int64{},
 		existing:     map[int64]bool{},
 		addresses:    map[int64]map[string]bool{},
