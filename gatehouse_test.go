@@ -483,3 +483,29 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 		t.Fatalf("session alive past the idle timeout")
 	}
 }
+
+func TestEmailRequiredAndNoDemo(t *testing.T) {
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Demo = false
+		c.Account.EmailRequired = true
+		c.LoginRedirect = "/app/"
+	})
+	c := srv.Client()
+	_, body := get(t, c, srv, "/accounts/signup/")
+	if !strings.Contains(body, `name="email" type="email"`) || !strings.Contains(body, "required") || strings.Contains(body, "(optional)") {
+		t.Errorf("signup page does not mark email required")
+	}
+	resp, body := post(t, c, srv, "/accounts/signup/", url.Values{"username": {"ola"}, "password1": {goodPassword}, "password2": {goodPassword}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "This field is required.") {
+		t.Fatalf("signup without email = %d", resp.StatusCode)
+	}
+	for _, p := range []string{"/dashboard/", "/secret/"} {
+		if resp, _ := get(t, c, srv, p); resp.StatusCode != 404 {
+			t.Errorf("%s without Demo = %d, want 404", p, resp.StatusCode)
+		}
+	}
+	resp, _ = post(t, c, srv, "/accounts/signup/", url.Values{"username": {"ola"}, "email": {"ola@example.com"}, "password1": {goodPassword}, "password2": {goodPassword}})
+	if resp.Header.Get("Location") != "/app/" {
+		t.Errorf("signup went to %q, want the configured LoginRedirect", resp.Header.Get("Location"))
+	}
+}

@@ -61,6 +61,7 @@ type Handlers struct {
 	pages    map[string]*template.Template
 	catalogs *Catalogs
 	static   http.Handler
+	urls     *URLs
 }
 
 // New parses the templates and catalogs (embedded, overlaid by
@@ -96,7 +97,13 @@ func New(opts Options) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handlers{opts: opts, pages: pages, catalogs: cats}
+	h := &Handlers{opts: opts, pages: pages, catalogs: cats, urls: &URLs{
+		Home: "/", Dashboard: opts.LoginRedirect, Login: opts.LoginURL, Signup: "/accounts/signup/",
+		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
+	}}
+	if opts.Demo {
+		h.urls.Secret = "/secret/"
+	}
 	h.static = http.StripPrefix(opts.StaticPrefix, staticHandler(staticFS))
 	return h, nil
 }

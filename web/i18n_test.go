@@ -37,7 +37,7 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Errorf("key %q only in ru", k)
 	}
 	l := c.Localizer("ru")
-	if got := l.N("error.password_too_short", 8, "min", 8); got != "Пароль слишком короткий. Он должен содержать не менее 8 символов." {
+	if got := l.N("error.password_too_short", 8, "min_length", 8); got != "Пароль слишком короткий. Он должен содержать не менее 8 символов." {
 		t.Errorf("ru plural message = %q", got)
 	}
 	if got := c.Localizer("en").T("no.such.key"); got != "no.such.key" {

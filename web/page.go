@@ -36,8 +36,29 @@ type Page struct {
 	Nonce string
 	// Status is the HTTP status of error pages (403, 404, 429, 500).
 	Status int
+	// URLs are the links templates use, from the configuration.
+	URLs *URLs
+	// Demo is true when the demo site (/dashboard/, /secret/) is mounted.
+	Demo bool
 	// Data is page-specific (see the page's template comment).
 	Data any
+}
+
+// URLs are the addresses pages link to.
+type URLs struct {
+	Home           string // "/"
+	Dashboard      string // where login lands: Options.LoginRedirect
+	Login          string // Options.LoginURL
+	Signup         string
+	Logout         string
+	PasswordChange string
+	SetLang        string
+	Secret         string // the demo's permission-protected page ("" without Demo)
+}
+
+// SignupData is .Data of the signup page.
+type SignupData struct {
+	EmailRequired bool
 }
 
 // Flash is a one-time message shown at the top of the next page.

@@ -62,6 +62,8 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Pa
 		SiteName:     h.opts.SiteName,
 		Stylesheets:  h.opts.Stylesheets,
 		StaticPrefix: h.opts.StaticPrefix,
+		URLs:         h.urls,
+		Demo:         h.opts.Demo,
 	}
 	p.Flashes = h.takeFlashes(w, r, p.L)
 	return p

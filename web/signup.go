@@ -11,6 +11,7 @@ import (
 // password2, next. A successful signup signs the new user in.
 func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "signup")
+	p.Data = SignupData{EmailRequired: h.opts.Account.Config.EmailRequired}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Form = &Form{}

@@ -45,7 +45,9 @@ func pageCases(l *Localizer) []pageCase {
 		return Page{
 			L: l, Name: name, TitleKey: "title." + name, User: u,
 			Path: "/some/path/?q=1&x=<y>", SiteName: "Gatehouse Demo",
-			StaticPrefix: "/static/", Nonce: "n0nce",
+			StaticPrefix: "/static/", Nonce: "n0nce", Demo: true,
+			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
+				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/"},
 		}
 	}
 	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
@@ -70,6 +72,7 @@ func pageCases(l *Localizer) []pageCase {
 		})},
 		{"signup empty", withForm(base("signup", nil), &Form{})},
 		{"signup next", withNext(base("signup", nil), "/secret/")},
+		{"signup email required", func() Page { p := base("signup", nil); p.Data = SignupData{EmailRequired: true}; return p }()},
 		{"signup errors", withForm(base("signup", nil), &Form{
 			Values: map[string]string{"username": "alice", "email": "not-an-email"},
 			Errors: map[string][]string{
@@ -273,7 +276,7 @@ func checkHTML(t *testing.T, html string, p Page) {
 
 func TestStylesheetsAfterOurs(t *testing.T) {
 	cats := loadTestCatalogs(t)
-	p := Page{L: cats.Localizer("en"), Name: "home", TitleKey: "title.home", SiteName: "S",
+	p := Page{L: cats.Localizer("en"), Name: "home", TitleKey: "title.home", SiteName: "S", URLs: &URLs{},
 		StaticPrefix: "/assets/", Stylesheets: []string{"/site.css"}}
 	var buf bytes.Buffer
 	if err := parseTestPage(t, "home").ExecuteTemplate(&buf, "base", p); err != nil {
