@@ -13,10 +13,11 @@ import (
 // with the email addresses prefixN@example.com (each also a primary,
 // unverified EmailAddress) and the Django-encoded password encodedPassword,
 // for seeding benchmarks and load tests. Rows go in large batches, each batch
-// in its own transaction (multi-row INSERTs on SQLite, COPY on PostgreSQL);
-// progress, when not nil, is called after each committed batch with the number
-// of users inserted so far. A unique violation stops the run with a
-// *user.DuplicateError, leaving the batches committed before it in place.
+// in its own transaction (multi-row INSERTs on SQLite; COPY on PostgreSQL,
+// two connections at a time). progress, when not nil, is called after each
+// committed batch with the number of users inserted so far, by one goroutine
+// at a time. A unique violation stops the run with a *user.DuplicateError;
+// the batches committed by then stay.
 func (db *DB) BulkCreateUsers(ctx context.Context, prefix string, count int, encodedPassword string, progress func(done int)) error {
 	if db.tx != nil {
 		return errors.New("sqlstore: BulkCreateUsers inside Atomic")

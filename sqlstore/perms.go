@@ -9,6 +9,18 @@ import (
 
 const permCols = `p.id, p.app_label, p.codename, p.name`
 
+// qUserPermissionCodes is the union of a user's direct and group permissions.
+const qUserPermissionCodes = `
+		SELECT p.app_label || '.' || p.codename AS code FROM gh_permissions p
+			JOIN gh_user_permissions up ON up.permission_id = p.id
+			WHERE up.user_id = $1
+		UNION
+		SELECT p.app_label || '.' || p.codename FROM gh_permissions p
+			JOIN gh_group_permissions gp ON gp.permission_id = p.id
+			JOIN gh_user_groups ug ON ug.group_id = gp.group_id
+			WHERE ug.user_id = $1
+		ORDER BY code`
+
 func scanPerm(s scanner) (*user.Permission, error) {
 	p := new(user.Permission)
 	return p, s.Scan(&p.ID, &p.AppLabel, &p.Codename, &p.Name)
@@ -89,16 +101,7 @@ func (db *DB) GroupPermissions(ctx context.Context, groupID int64) ([]*user.Perm
 // compare bytewise (COLLATE "C" on PostgreSQL, BINARY on SQLite), as Go
 // sorts strings.
 func (db *DB) UserPermissionCodes(ctx context.Context, userID int64) ([]string, error) {
-	return queryList(ctx, db, db.r, "user permission codes", `
-		SELECT p.app_label || '.' || p.codename AS code FROM gh_permissions p
-			JOIN gh_user_permissions up ON up.permission_id = p.id
-			WHERE up.user_id = $1
-		UNION
-		SELECT p.app_label || '.' || p.codename FROM gh_permissions p
-			JOIN gh_group_permissions gp ON gp.permission_id = p.id
-			JOIN gh_user_groups ug ON ug.group_id = gp.group_id
-			WHERE ug.user_id = $1
-		ORDER BY code`, scanString, userID)
+	return queryList(ctx, db, db.r, "user permission codes", qUserPermissionCodes, scanString, userID)
 }
 
 // AllPermissionCodes returns every permission code, sorted bytewise.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -84,25 +85,78 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 // pgBulkTx is how many users one COPY transaction carries.
 var pgBulkTx = 100_000
 
+// pgBulkWorkers is how many connections BulkCreateUsers loads through at
+// once: index maintenance keeps a server process busy, so two of them use two
+// cores.
+const pgBulkWorkers = 2
+
 // bulkUsers reserves the users' ids from the identity sequence, then COPYs the
-// users and their primary email rows, one transaction per pgBulkTx users.
+// users and their primary email rows, one transaction per pgBulkTx users, on
+// pgBulkWorkers connections at once. progress is called under a lock.
 func (postgresDialect) bulkUsers(ctx context.Context, db *DB, b *bulkBatch) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		next     = b.done // first user no worker has claimed
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	claim := func() (start, end int, ok bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next >= b.count || firstErr != nil {
+			return 0, 0, false
+		}
+		start, end = next, min(b.count, next+pgBulkTx)
+		next = end
+		return start, end, true
+	}
+	finish := func(n int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+			return
+		}
+		b.done += n
+		b.report()
+	}
+	for range pgBulkWorkers {
+		wg.Go(func() {
+			if err := pgBulkWorker(ctx, db, b, claim, finish); err != nil {
+				finish(0, err)
+			}
+		})
+	}
+	wg.Wait()
+	return db.mapErr(firstErr, "bulk create users")
+}
+
+// pgBulkWorker loads the batches it claims through one connection.
+func pgBulkWorker(ctx context.Context, db *DB, b *bulkBatch, claim func() (int, int, bool), finish func(int, error)) error {
 	conn, err := db.pool.Conn(ctx)
 	if err != nil {
-		return db.mapErr(err, "bulk create users")
+		return err
 	}
 	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("driver connection is %T, not pgx", dc)
 		}
 		pc := sc.Conn()
-		rows := make([]bulkRow, 0, min(b.count, pgBulkTx))
-		for b.done < b.count {
-			end := min(b.count, b.done+pgBulkTx)
+		var rows []bulkRow
+		for {
+			start, end, ok := claim()
+			if !ok {
+				return nil
+			}
 			rows = rows[:0]
-			for i := b.done; i < end; i++ {
+			for i := start; i < end; i++ {
 				rows = append(rows, b.row(i))
 			}
 			if err := pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error {
@@ -110,12 +164,9 @@ func (postgresDialect) bulkUsers(ctx context.Context, db *DB, b *bulkBatch) erro
 			}); err != nil {
 				return err
 			}
-			b.done = end
-			b.report()
+			finish(len(rows), nil)
 		}
-		return nil
 	})
-	return db.mapErr(err, "bulk create users")
 }
 
 // pgCopyUsers writes one batch inside tx.

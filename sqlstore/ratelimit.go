@@ -8,6 +8,12 @@ import (
 	"time"
 )
 
+// Rate-limit queries that must use an index (see TestQueryPlans).
+const (
+	qCountLimit   = `SELECT count FROM gh_ratelimits WHERE key = $1 AND expires_at > $2`
+	qExpireLimits = `DELETE FROM gh_ratelimits WHERE expires_at <= $1`
+)
+
 // Hit adds one to key's counter and returns the new count, in one statement:
 // the upsert restarts the counter at 1 with a window ending at now+window when
 // the old window has ended, so N concurrent hits yield exactly N.
@@ -28,8 +34,7 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now tim
 // Count returns key's count in its current window (0 when it has ended).
 func (db *DB) Count(ctx context.Context, key string, now time.Time) (int64, error) {
 	var n int64
-	err := db.r.QueryRowContext(ctx, `SELECT count FROM gh_ratelimits WHERE key = $1 AND expires_at > $2`,
-		key, db.d.time(now)).Scan(&n)
+	err := db.r.QueryRowContext(ctx, qCountLimit, key, db.d.time(now)).Scan(&n)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, nil
@@ -51,7 +56,7 @@ func (db *DB) Reset(ctx context.Context, key string) error {
 // now, and returns how many it removed. Hit and Count ignore such counters
 // anyway; this only reclaims their space.
 func (db *DB) DeleteExpiredLimits(ctx context.Context, now time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM gh_ratelimits WHERE expires_at <= $1`, db.d.time(now))
+	res, err := db.w.ExecContext(ctx, qExpireLimits, db.d.time(now))
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: delete expired rate limits: %w", err)
 	}

@@ -12,6 +12,14 @@ import (
 
 const sessionCols = `id, user_id, created_at, last_seen_at, expires_at, remember, ip, user_agent, auth_at`
 
+// Session queries that must use an index (see TestQueryPlans).
+const (
+	qFindSession       = `SELECT ` + sessionCols + ` FROM gh_sessions WHERE id = $1`
+	qListUserSessions  = `SELECT ` + sessionCols + ` FROM gh_sessions WHERE user_id = $1 ORDER BY created_at DESC, id`
+	qDeleteUserSession = `DELETE FROM gh_sessions WHERE user_id = $1 AND id <> $2`
+	qDeleteExpired     = `DELETE FROM gh_sessions WHERE expires_at < $1 OR last_seen_at < $2`
+)
+
 func scanSession(s scanner) (session.Session, error) {
 	var ss session.Session
 	err := s.Scan(&ss.ID, &ss.UserID, timeCol{&ss.CreatedAt}, timeCol{&ss.LastSeenAt},
@@ -31,7 +39,7 @@ func sessionErr(op string, err error) error {
 
 // Find returns the session stored under id: one primary key lookup.
 func (db *DB) Find(ctx context.Context, id string) (session.Session, bool, error) {
-	s, err := scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM gh_sessions WHERE id = $1`, id))
+	s, err := scanSession(db.r.QueryRowContext(ctx, qFindSession, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return session.Session{}, false, nil
@@ -69,23 +77,20 @@ func (db *DB) Delete(ctx context.Context, id string) error {
 // DeleteUser removes every session of the user except the one with ID except
 // ("" removes all).
 func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE user_id = $1 AND id <> $2`, userID, except)
+	_, err := db.w.ExecContext(ctx, qDeleteUserSession, userID, except)
 	return sessionErr("delete user sessions", err)
 }
 
 // ListUser lists the user's sessions, newest first.
 func (db *DB) ListUser(ctx context.Context, userID int64) ([]session.Session, error) {
-	ss, err := queryList(ctx, db, db.r, "list user sessions", `SELECT `+sessionCols+` FROM gh_sessions
-		WHERE user_id = $1 ORDER BY created_at DESC, id`, scanSessions, userID)
-	return ss, err
+	return queryList(ctx, db, db.r, "list user sessions", qListUserSessions, scanSessions, userID)
 }
 
 // DeleteExpired removes sessions whose ExpiresAt is before now or whose
 // LastSeenAt is before idleBefore, and returns how many it removed. Each
 // condition has its own index.
 func (db *DB) DeleteExpired(ctx context.Context, now, idleBefore time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE expires_at < $1 OR last_seen_at < $2`,
-		db.d.time(now), db.d.time(idleBefore))
+	res, err := db.w.ExecContext(ctx, qDeleteExpired, db.d.time(now), db.d.time(idleBefore))
 	if err != nil {
 		return 0, sessionErr("delete expired sessions", err)
 	}

@@ -12,6 +12,18 @@ import (
 const userCols = `id, username, email, first_name, last_name, password,
 	is_active, is_staff, is_superuser, date_joined, last_login`
 
+// User queries that must use an index (see TestQueryPlans).
+const (
+	qUserByUsername = `SELECT ` + userCols + ` FROM gh_users WHERE username_key = $1`
+	// The email_key <> '' term lets the partial unique index serve the lookup.
+	qUserByEmail = `SELECT ` + userCols + ` FROM gh_users WHERE id = (
+		SELECT id FROM gh_users WHERE email_key = $1 AND email_key <> ''
+		UNION ALL
+		SELECT user_id FROM gh_email_addresses WHERE email_key = $1
+		LIMIT 1)`
+	qUsersBySkeleton = `SELECT ` + userCols + ` FROM gh_users WHERE username_skeleton = $1 ORDER BY id`
+)
+
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
@@ -74,8 +86,7 @@ func (db *DB) User(ctx context.Context, id int64) (*user.User, error) {
 
 // UserByUsername finds a user by canonical username.
 func (db *DB) UserByUsername(ctx context.Context, username string) (*user.User, error) {
-	return db.oneUser(ctx, "user by username",
-		`SELECT `+userCols+` FROM gh_users WHERE username_key = $1`, user.CanonicalUsername(username))
+	return db.oneUser(ctx, "user by username", qUserByUsername, user.CanonicalUsername(username))
 }
 
 // UserByEmail finds a user by canonical email among users.email and the
@@ -86,18 +97,12 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*user.User, error)
 	if key == "" {
 		return nil, db.mapErr(sql.ErrNoRows, "user by email")
 	}
-	// The email_key <> '' term lets the partial unique index serve the lookup.
-	return db.oneUser(ctx, "user by email", `SELECT `+userCols+` FROM gh_users WHERE id = (
-		SELECT id FROM gh_users WHERE email_key = $1 AND email_key <> ''
-		UNION ALL
-		SELECT user_id FROM gh_email_addresses WHERE email_key = $1
-		LIMIT 1)`, key)
+	return db.oneUser(ctx, "user by email", qUserByEmail, key)
 }
 
 // UsersBySkeleton lists users whose username has the given skeleton, by id.
 func (db *DB) UsersBySkeleton(ctx context.Context, skeleton string) ([]*user.User, error) {
-	return queryList(ctx, db, db.r, "users by skeleton",
-		`SELECT `+userCols+` FROM gh_users WHERE username_skeleton = $1 ORDER BY id`, scanUsers, skeleton)
+	return queryList(ctx, db, db.r, "users by skeleton", qUsersBySkeleton, scanUsers, skeleton)
 }
 
 // UpdateUser writes every field of u except ID, Password and DateJoined. A
