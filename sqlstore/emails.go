@@ -42,7 +42,7 @@ func (db *DB) AddEmail(ctx context.Context, e *user.EmailAddress) error {
 
 // Emails lists a user's addresses, primary first, then in the order added.
 func (db *DB) Emails(ctx context.Context, userID int64) ([]*user.EmailAddress, error) {
-	return queryList(ctx, db, db.r, "emails", `SELECT id, user_id, email, verified, is_primary
+	return queryList(ctx, db, "emails", `SELECT id, user_id, email, verified, is_primary
 		FROM gh_email_addresses WHERE user_id = $1 ORDER BY is_primary DESC, id`,
 		func(rows *sql.Rows) (*user.EmailAddress, error) {
 			e := new(user.EmailAddress)

@@ -28,7 +28,7 @@ func (db *DB) CreateGroup(ctx context.Context, g *user.Group) error {
 
 // GroupByName returns the group with exactly that name.
 func (db *DB) GroupByName(ctx context.Context, name string) (*user.Group, error) {
-	g, err := scanGroup(db.r.QueryRowContext(ctx, `SELECT id, name FROM gh_groups WHERE name = $1`, name))
+	g, err := scanGroup(db.readRow(ctx, `SELECT id, name FROM gh_groups WHERE name = $1`, name))
 	if err != nil {
 		return nil, db.mapErr(err, "group by name")
 	}
@@ -37,7 +37,7 @@ func (db *DB) GroupByName(ctx context.Context, name string) (*user.Group, error)
 
 // ListGroups returns every group ordered by name.
 func (db *DB) ListGroups(ctx context.Context) ([]*user.Group, error) {
-	return queryList(ctx, db, db.r, "list groups", `SELECT id, name FROM gh_groups ORDER BY name, id`, scanGroups)
+	return queryList(ctx, db, "list groups", `SELECT id, name FROM gh_groups ORDER BY name, id`, scanGroups)
 }
 
 // DeleteGroup removes a group; the foreign keys cascade to its memberships and
@@ -61,7 +61,7 @@ func (db *DB) RemoveUserFromGroup(ctx context.Context, userID, groupID int64) er
 
 // UserGroups lists the user's groups ordered by name.
 func (db *DB) UserGroups(ctx context.Context, userID int64) ([]*user.Group, error) {
-	return queryList(ctx, db, db.r, "user groups", `SELECT g.id, g.name FROM gh_groups g
+	return queryList(ctx, db, "user groups", `SELECT g.id, g.name FROM gh_groups g
 		JOIN gh_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = $1 ORDER BY g.name, g.id`,
 		scanGroups, userID)
 }

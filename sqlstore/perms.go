@@ -48,7 +48,7 @@ func (db *DB) CreatePermission(ctx context.Context, p *user.Permission) error {
 
 // PermissionByCode finds "app_label.codename".
 func (db *DB) PermissionByCode(ctx context.Context, appLabel, codename string) (*user.Permission, error) {
-	p, err := scanPerm(db.r.QueryRowContext(ctx, `SELECT `+permCols+` FROM gh_permissions p
+	p, err := scanPerm(db.readRow(ctx, `SELECT `+permCols+` FROM gh_permissions p
 		WHERE p.app_label = $1 AND p.codename = $2`, appLabel, codename))
 	if err != nil {
 		return nil, db.mapErr(err, "permission by code")
@@ -58,7 +58,7 @@ func (db *DB) PermissionByCode(ctx context.Context, appLabel, codename string) (
 
 // ListPermissions returns every permission ordered by app_label, codename.
 func (db *DB) ListPermissions(ctx context.Context) ([]*user.Permission, error) {
-	return queryList(ctx, db, db.r, "list permissions",
+	return queryList(ctx, db, "list permissions",
 		`SELECT `+permCols+` FROM gh_permissions p ORDER BY p.app_label, p.codename`, scanPerms)
 }
 
@@ -91,7 +91,7 @@ func (db *DB) RevokeGroupPermission(ctx context.Context, groupID, permID int64) 
 // GroupPermissions lists the permissions granted to a group, ordered by
 // app_label, codename.
 func (db *DB) GroupPermissions(ctx context.Context, groupID int64) ([]*user.Permission, error) {
-	return queryList(ctx, db, db.r, "group permissions", `SELECT `+permCols+` FROM gh_permissions p
+	return queryList(ctx, db, "group permissions", `SELECT `+permCols+` FROM gh_permissions p
 		JOIN gh_group_permissions gp ON gp.permission_id = p.id
 		WHERE gp.group_id = $1 ORDER BY p.app_label, p.codename`, scanPerms, groupID)
 }
@@ -101,11 +101,11 @@ func (db *DB) GroupPermissions(ctx context.Context, groupID int64) ([]*user.Perm
 // compare bytewise (COLLATE "C" on PostgreSQL, BINARY on SQLite), as Go
 // sorts strings.
 func (db *DB) UserPermissionCodes(ctx context.Context, userID int64) ([]string, error) {
-	return queryList(ctx, db, db.r, "user permission codes", qUserPermissionCodes, scanString, userID)
+	return queryList(ctx, db, "user permission codes", qUserPermissionCodes, scanString, userID)
 }
 
 // AllPermissionCodes returns every permission code, sorted bytewise.
 func (db *DB) AllPermissionCodes(ctx context.Context) ([]string, error) {
-	return queryList(ctx, db, db.r, "all permission codes",
+	return queryList(ctx, db, "all permission codes",
 		`SELECT p.app_label || '.' || p.codename AS code FROM gh_permissions p ORDER BY code`, scanString)
 }

@@ -34,7 +34,7 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now tim
 // Count returns key's count in its current window (0 when it has ended).
 func (db *DB) Count(ctx context.Context, key string, now time.Time) (int64, error) {
 	var n int64
-	err := db.r.QueryRowContext(ctx, qCountLimit, key, db.d.time(now)).Scan(&n)
+	err := db.readRow(ctx, qCountLimit, key, db.d.time(now)).Scan(&n)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, nil

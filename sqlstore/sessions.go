@@ -39,7 +39,7 @@ func sessionErr(op string, err error) error {
 
 // Find returns the session stored under id: one primary key lookup.
 func (db *DB) Find(ctx context.Context, id string) (session.Session, bool, error) {
-	s, err := scanSession(db.r.QueryRowContext(ctx, qFindSession, id))
+	s, err := scanSession(db.readRow(ctx, qFindSession, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return session.Session{}, false, nil
@@ -83,7 +83,7 @@ func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error
 
 // ListUser lists the user's sessions, newest first.
 func (db *DB) ListUser(ctx context.Context, userID int64) ([]session.Session, error) {
-	return queryList(ctx, db, db.r, "list user sessions", qListUserSessions, scanSessions, userID)
+	return queryList(ctx, db, "list user sessions", qListUserSessions, scanSessions, userID)
 }
 
 // DeleteExpired removes sessions whose ExpiresAt is before now or whose

@@ -62,8 +62,8 @@ func (sqliteDialect) isForeignKey(err error) bool {
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-// openSQLite opens path (":memory:" or "" for a private in-memory database),
-// which may end in ?query with extra DSN parameters.
+// openSQLite opens path (":memory:" for a private in-memory database), which
+// may end in ?query with extra DSN parameters.
 //
 // A file database gets two pools: one writer connection with BEGIN IMMEDIATE
 // transactions, so that concurrent writers queue instead of failing with
@@ -71,7 +71,10 @@ func (sqliteDialect) isForeignKey(err error) bool {
 // beside it. Every connection gets its pragmas from the DSN.
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	path, extra, _ := strings.Cut(path, "?")
-	memory := path == "" || path == ":memory:"
+	if path == "" {
+		return nil, errors.New("empty SQLite path: use sqlite:PATH or sqlite::memory:")
+	}
+	memory := path == ":memory:"
 	common := url.Values{}
 	common.Add("_pragma", "busy_timeout(5000)")
 	common.Add("_pragma", "foreign_keys(1)")
@@ -88,9 +91,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 	wv := cloneValues(common)
 	wv.Set("_txlock", "immediate")
-	if memory {
-		path = ":memory:"
-	} else {
+	if !memory {
 		wv.Add("_pragma", "journal_mode(WAL)")
 	}
 	pool, err := sql.Open("sqlite", dsn(wv))

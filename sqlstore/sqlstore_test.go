@@ -139,7 +139,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 
 func TestOpen(t *testing.T) {
 	ctx := t.Context()
-	for _, bad := range []string{"", "mysql://x", "sqlite3:x.db", "postgres:/x"} {
+	for _, bad := range []string{"", "mysql://x", "sqlite3:x.db", "sqlite:", "sqlite://", "postgres:/x"} {
 		if db, err := sqlstore.Open(ctx, bad); err == nil {
 			db.Close()
 			t.Errorf("Open(%q) succeeded", bad)

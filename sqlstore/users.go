@@ -41,7 +41,7 @@ func scanUsers(rows *sql.Rows) (*user.User, error) { return scanUser(rows) }
 
 // oneUser runs a query for at most one user.
 func (db *DB) oneUser(ctx context.Context, op, query string, args ...any) (*user.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, query, args...))
+	u, err := scanUser(db.readRow(ctx, query, args...))
 	if err != nil {
 		return nil, db.mapErr(err, op)
 	}
@@ -102,7 +102,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*user.User, error)
 
 // UsersBySkeleton lists users whose username has the given skeleton, by id.
 func (db *DB) UsersBySkeleton(ctx context.Context, skeleton string) ([]*user.User, error) {
-	return queryList(ctx, db, db.r, "users by skeleton", qUsersBySkeleton, scanUsers, skeleton)
+	return queryList(ctx, db, "users by skeleton", qUsersBySkeleton, scanUsers, skeleton)
 }
 
 // UpdateUser writes every field of u except ID, Password and DateJoined. A
@@ -140,13 +140,13 @@ func (db *DB) ListUsers(ctx context.Context, after int64, limit int) ([]*user.Us
 	if limit <= 0 {
 		return nil, nil
 	}
-	return queryList(ctx, db, db.r, "list users",
+	return queryList(ctx, db, "list users",
 		`SELECT `+userCols+` FROM gh_users WHERE id > $1 ORDER BY id LIMIT $2`, scanUsers, after, limit)
 }
 
 // CountUsers returns the number of users.
 func (db *DB) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM gh_users`).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM gh_users`).Scan(&n)
 	return n, db.mapErr(err, "count users")
 }
