@@ -110,7 +110,7 @@ func TestJourneySignupErrors(t *testing.T) {
 		t.Errorf("username errors %q, want %q", got, want)
 	}
 	pw := b.fieldErrors("password1")
-	for _, want := range []string{en.N("error.password_too_short", 8, "min", 8), en.T("error.password_entirely_numeric")} {
+	for _, want := range []string{en.N("error.password_too_short", 8, "min_length", 8), en.T("error.password_entirely_numeric")} {
 		if !strings.Contains(pw, want) {
 			t.Errorf("password1 errors %q, want %q", pw, want)
 		}

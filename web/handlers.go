@@ -2,8 +2,8 @@ package web
 
 import (
 	"embed"
-	"html/template"
 	"errors"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
+	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -62,6 +63,8 @@ type Handlers struct {
 	catalogs *Catalogs
 	static   http.Handler
 	urls     *URLs
+	// minLength is the MinimumLength validator's minimum, shown in the rules.
+	minLength int
 }
 
 // New parses the templates and catalogs (embedded, overlaid by
@@ -103,6 +106,16 @@ func New(opts Options) (*Handlers, error) {
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
+	}
+	h.minLength = password.DefaultMinLength
+	vs := opts.Account.Validators
+	if vs == nil {
+		vs = password.DefaultValidators()
+	}
+	for _, v := range vs {
+		if m, ok := v.(password.MinimumLength); ok && m.Min > 0 {
+			h.minLength = m.Min
+		}
 	}
 	h.static = http.StripPrefix(opts.StaticPrefix, staticHandler(staticFS))
 	return h, nil

@@ -38,6 +38,8 @@ type Page struct {
 	Status int
 	// URLs are the links templates use, from the configuration.
 	URLs *URLs
+	// PasswordMinLength is the configured minimum, for the password rules.
+	PasswordMinLength int
 	// Demo is true when the demo site (/dashboard/, /secret/) is mounted.
 	Demo bool
 	// Data is page-specific (see the page's template comment).

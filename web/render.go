@@ -54,16 +54,17 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // page returns the common Page data for r.
 func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Page {
 	p := &Page{
-		L:            h.catalogs.Localizer(h.catalogs.Negotiate(r)),
-		Name:         name,
-		TitleKey:     "title." + name,
-		User:         authctx.User(r.Context()),
-		Path:         r.URL.RequestURI(),
-		SiteName:     h.opts.SiteName,
-		Stylesheets:  h.opts.Stylesheets,
-		StaticPrefix: h.opts.StaticPrefix,
-		URLs:         h.urls,
-		Demo:         h.opts.Demo,
+		L:                 h.catalogs.Localizer(h.catalogs.Negotiate(r)),
+		Name:              name,
+		TitleKey:          "title." + name,
+		User:              authctx.User(r.Context()),
+		Path:              r.URL.RequestURI(),
+		SiteName:          h.opts.SiteName,
+		Stylesheets:       h.opts.Stylesheets,
+		StaticPrefix:      h.opts.StaticPrefix,
+		URLs:              h.urls,
+		Demo:              h.opts.Demo,
+		PasswordMinLength: h.minLength,
 	}
 	p.Flashes = h.takeFlashes(w, r, p.L)
 	return p
