@@ -102,6 +102,9 @@ func New(cfg Config) (*Gatehouse, error) {
 	if cfg.Passwords == nil {
 		cfg.Passwords = password.DefaultSet()
 	}
+	// Make the dummy hash now, so that the first login of an unknown user
+	// costs one hash like every later one.
+	cfg.Passwords.VerifyDummy("warm-up")
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}

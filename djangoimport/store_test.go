@@ -2,15 +2,12 @@ package djangoimport
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -37,63 +34,11 @@ func eachBackend(t *testing.T, f func(t *testing.T, db *sqlstore.DB)) {
 	}
 }
 
-func openSQLite(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+var (
+	openSQLite   = testdb.SQLite
+	openPostgres = testdb.Postgres
+)
 
-func openPostgres(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	url := os.Getenv("GATEHOUSE_TEST_POSTGRES_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("GATEHOUSE_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests")
-		}
-		t.Skip("GATEHOUSE_TEST_POSTGRES_URL is not set: skipping PostgreSQL (set it to postgres://user:pass@host/db to run)")
-	}
-	ctx := context.Background()
-	admin, err := sqlstore.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "djangoimport_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.SQL().ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.SQL().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	db, err := sqlstore.Open(ctx, url+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-// snapshot prints everything of a store that an import writes, by name and
-// never by id, so that two stores can be compared.
 func snapshot(t *testing.T, s user.Store) string {
 	t.Helper()
 	ctx := context.Background()

@@ -1,10 +1,7 @@
 package sqlstore_test
 
 import (
-	"context"
-	"crypto/rand"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,107 +9,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/storetest"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// postgresEnv names the PostgreSQL server the tests use, e.g.
-// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. Each test gets a
-// schema of its own there, dropped afterwards.
-const postgresEnv = "GATEHOUSE_TEST_POSTGRES_URL"
+var (
+	openSQLite     = testdb.SQLite
+	openMigrated   = testdb.Open
+	postgresURL    = testdb.PostgresURL
+	openPostgres   = testdb.Postgres
+	postgresSchema = testdb.PostgresSchema
+)
 
-// openSQLite returns a migrated SQLite store in a temporary file.
-func openSQLite(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	return openMigrated(t, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
-}
-
-// openMigrated opens and migrates url, closing it when the test ends.
-func openMigrated(t testing.TB, url string) *sqlstore.DB {
-	t.Helper()
-	db, err := sqlstore.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-// postgresURL returns $GATEHOUSE_TEST_POSTGRES_URL, skipping the test when it
-// is unset, unless on CI (CI=true), where a missing database is a failure.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv(postgresEnv)
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set: CI must run the PostgreSQL tests", postgresEnv)
-		}
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", postgresEnv)
-	}
-	return u
-}
-
-// openPostgres returns a migrated PostgreSQL store in a fresh schema of its
-// own, so that parallel test runs do not collide; the schema is dropped when
-// the test ends.
-func openPostgres(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	return openMigrated(t, postgresSchema(t))
-}
-
-// postgresSchema creates a fresh schema and returns a URL whose search_path
-// points at it.
-func postgresSchema(t testing.TB) string {
-	t.Helper()
-	base := postgresURL(t)
-	admin, err := sqlstore.Open(t.Context(), base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := "gh_test_" + rand.Text()[:16]
-	// Identifiers cannot be parameters; the name is ours and [a-z0-9_] only.
-	schema = sanitize(schema)
-	if _, err := admin.SQL().ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if _, err := admin.SQL().ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// sanitize lowercases s and keeps only [a-z0-9_].
-func sanitize(s string) string {
-	b := []byte(s)
-	out := b[:0]
-	for _, c := range b {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			out = append(out, c+'a'-'A')
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_':
-			out = append(out, c)
-		}
-	}
-	return string(out)
-}
+const postgresEnv = testdb.PostgresEnv
 
 func stores(db *sqlstore.DB) storetest.Stores {
 	return storetest.Stores{Users: db, Sessions: db, Limits: db}

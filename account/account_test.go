@@ -1,0 +1,232 @@
+package account_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
+)
+
+const pw = "correct horse battery staple"
+
+// countingHasher counts the password hashes a flow computes: the work an
+// attacker could time.
+type countingHasher struct {
+	password.Hasher
+	n atomic.Int64
+}
+
+func (c *countingHasher) Verify(p, enc string) (bool, error) { c.n.Add(1); return c.Hasher.Verify(p, enc) }
+func (c *countingHasher) Hash(p string) (string, error)       { c.n.Add(1); return c.Hasher.Hash(p) }
+
+func newService(db *sqlstore.DB) (*account.Service, *countingHasher) {
+	h := &countingHasher{Hasher: password.Argon2Hasher{Memory: 1024, Time: 1, Threads: 1}}
+	return &account.Service{Users: db, Limits: db, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
+		Config: account.Config{SignupsPerIP: ratelimitMany}}, h
+}
+
+func TestConcurrentSignupsOneWinner(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		s, _ := newService(db)
+		const n = 50
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				name := "Racer"
+				if i%2 == 1 {
+					name = "rAcEr"
+				}
+				_, errs[i] = s.Signup(context.Background(), account.SignupInput{Username: name, Password1: pw, Password2: pw},
+					account.Client{IP: fmt.Sprintf("192.0.2.%d", i)})
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case account.HasCode(err, account.CodeUsernameTaken):
+			default:
+				t.Errorf("a losing signup got %v, want username_taken", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d signups succeeded, want exactly 1", won)
+		}
+		if c, _ := db.CountUsers(context.Background()); c != 1 {
+			t.Fatalf("%d users stored", c)
+		}
+	})
+}
+
+func TestParallelFailuresCountedExactly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		s, _ := newService(db)
+		s.Config.FailedLoginsPerAccount.Max, s.Config.FailedLoginsPerAccount.Window = 1000, time.Hour
+		s.Config.FailedLoginsPerIP.Max, s.Config.FailedLoginsPerIP.Window = 1000, time.Hour
+		ctx := context.Background()
+		u, err := s.Signup(ctx, account.SignupInput{Username: "target", Password1: pw, Password2: pw}, account.Client{IP: "198.51.100.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.Login(ctx, account.LoginInput{Login: "TARGET", Password: "nope"}, account.Client{IP: "203.0.113.9"})
+			}()
+		}
+		wg.Wait()
+		n, err := db.Count(ctx, fmt.Sprintf("login_failed:user:%d", u.ID), time.Now())
+		if err != nil || n != 50 {
+			t.Fatalf("counter = %d (%v), want 50", n, err)
+		}
+	})
+}
+
+func TestLockoutRefusesRightPasswordAndIsPerIdentity(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.7"}
+	s.Signup(ctx, account.SignupInput{Username: "bob", Email: "bob@example.com", Password1: pw, Password2: pw}, c)
+	s.Signup(ctx, account.SignupInput{Username: "amy", Password1: pw, Password2: pw}, c)
+	for _, id := range []string{"Bob", "bob", "BOB@example.com", "bob", "bob"} {
+		if _, err := s.Login(ctx, account.LoginInput{Login: id, Password: "wrong"}, c); !account.HasCode(err, account.CodeInvalidCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := s.Login(ctx, account.LoginInput{Login: "bob", Password: pw}, c); !account.HasCode(err, account.CodeTooManyAttempts) {
+		t.Fatalf("right password while locked: %v, want too_many_attempts", err)
+	}
+	// Another account from the same IP is not locked out by Bob's counter.
+	if _, err := s.Login(ctx, account.LoginInput{Login: "amy", Password: pw}, c); err != nil {
+		t.Fatalf("amy locked out by bob's failures: %v", err)
+	}
+	// The window ends: Bob may try again.
+	s.Now = func() time.Time { return time.Now().Add(6 * time.Minute) }
+	if _, err := s.Login(ctx, account.LoginInput{Login: "bob", Password: pw}, c); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// TestEqualWork checks that every refused login costs exactly one password
+// hash, whether the account exists, is inactive, has no usable password or
+// simply got the wrong password (SECURITY.md L6).
+func TestEqualWork(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, h := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.8"}
+	s.Signup(ctx, account.SignupInput{Username: "real", Password1: pw, Password2: pw}, c)
+	inactive, _ := s.Signup(ctx, account.SignupInput{Username: "sleeper", Password1: pw, Password2: pw}, c)
+	inactive.IsActive = false
+	db.UpdateUser(ctx, inactive)
+	social, _ := s.Signup(ctx, account.SignupInput{Username: "socialonly", Password1: pw, Password2: pw}, c)
+	db.SetPassword(ctx, social.ID, s.Passwords.Unusable())
+	s.Passwords.VerifyDummy("warm-up") // gatehouse.New does this at start
+	for _, tc := range []struct{ login, password string }{
+		{"real", "wrong password"}, {"nobody", "wrong password"}, {"sleeper", pw}, {"socialonly", ""}, {"socialonly", "x"},
+	} {
+		h.n.Store(0)
+		_, err := s.Login(ctx, account.LoginInput{Login: tc.login, Password: tc.password}, c)
+		if tc.password == "" {
+			if !account.HasCode(err, account.CodeRequired) {
+				t.Errorf("%s with an empty password: %v", tc.login, err)
+			}
+			continue
+		}
+		if !account.HasCode(err, account.CodeInvalidCredentials) {
+			t.Errorf("%s: %v, want invalid_credentials", tc.login, err)
+		}
+		if got := h.n.Load(); got != 1 {
+			t.Errorf("%s: %d hashes, want exactly 1", tc.login, got)
+		}
+	}
+}
+
+func TestSignupRefusesLookAlikesAndBlocklist(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.10"}
+	if _, err := s.Signup(ctx, account.SignupInput{Username: "paypal", Password1: pw, Password2: pw}, c); err != nil {
+		t.Fatal(err)
+	}
+	// Cyrillic а (U+0430) for Latin a.
+	if _, err := s.Signup(ctx, account.SignupInput{Username: "p\u0430yp\u0430l", Password1: pw, Password2: pw}, c); !account.HasCode(err, account.CodeUsernameConfusable) {
+		t.Errorf("look-alike username: %v", err)
+	}
+	if _, err := s.Signup(ctx, account.SignupInput{Username: "Admin", Password1: pw, Password2: pw}, c); !account.HasCode(err, account.CodeUsernameTaken) {
+		t.Errorf("blocked username: %v", err)
+	}
+}
+
+func TestPasswordRulesAtSignup(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.11"}
+	cases := map[string]string{
+		"1234567":      "password_too_short",
+		"password1234": "password_too_common",
+		"98765432101":  "password_entirely_numeric",
+		"quentin2026x": "password_too_similar",
+	}
+	for p, code := range cases {
+		_, err := s.Signup(ctx, account.SignupInput{Username: "quentin2026", Password1: p, Password2: p}, c)
+		if !account.HasCode(err, code) {
+			t.Errorf("password %q: %v, want %s", p, err, code)
+		}
+	}
+	// 64 emoji and a long all-lowercase phrase are fine (no composition rules).
+	for i, p := range []string{strings.Repeat("🔑", 64), "the quick brown fox jumps over the lazy dog"} {
+		if _, err := s.Signup(ctx, account.SignupInput{Username: fmt.Sprintf("ok%d", i), Password1: p, Password2: p}, c); err != nil {
+			t.Errorf("password %d refused: %v", i, err)
+		}
+		if _, err := s.Login(ctx, account.LoginInput{Login: fmt.Sprintf("ok%d", i), Password: p}, c); err != nil {
+			t.Errorf("password %d does not log in: %v", i, err)
+		}
+	}
+	// NFC and NFD spellings of one password are the same password (P5).
+	if _, err := s.Signup(ctx, account.SignupInput{Username: "rene", Password1: "ren\u00e9-secret-phrase", Password2: "ren\u00e9-secret-phrase"}, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, account.LoginInput{Login: "rene", Password: "rene\u0301-secret-phrase"}, c); err != nil {
+		t.Errorf("decomposed spelling refused: %v", err)
+	}
+}
+
+func TestChangePasswordNeedsCurrent(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.12"}
+	u, _ := s.Signup(ctx, account.SignupInput{Username: "zoe", Password1: pw, Password2: pw}, c)
+	newPw := "an entirely new passphrase"
+	if err := s.ChangePassword(ctx, u, account.ChangePasswordInput{Old: "guess", Password1: newPw, Password2: newPw}, c); !account.HasCode(err, account.CodePasswordIncorrect) {
+		t.Fatalf("change without the current password: %v", err)
+	}
+	if err := s.ChangePassword(ctx, u, account.ChangePasswordInput{Old: pw, Password1: newPw, Password2: newPw}, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, account.LoginInput{Login: "zoe", Password: pw}, c); err == nil {
+		t.Error("old password still works")
+	}
+}
+
+var ratelimitMany = ratelimit.Limit{Max: 1000, Window: time.Minute}
