@@ -25,8 +25,11 @@ type countingHasher struct {
 	n atomic.Int64
 }
 
-func (c *countingHasher) Verify(p, enc string) (bool, error) { c.n.Add(1); return c.Hasher.Verify(p, enc) }
-func (c *countingHasher) Hash(p string) (string, error)       { c.n.Add(1); return c.Hasher.Hash(p) }
+func (c *countingHasher) Verify(p, enc string) (bool, error) {
+	c.n.Add(1)
+	return c.Hasher.Verify(p, enc)
+}
+func (c *countingHasher) Hash(p string) (string, error) { c.n.Add(1); return c.Hasher.Hash(p) }
 
 func newService(db *sqlstore.DB) (*account.Service, *countingHasher) {
 	h := &countingHasher{Hasher: password.Argon2Hasher{Memory: 1024, Time: 1, Threads: 1}}

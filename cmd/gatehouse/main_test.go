@@ -25,8 +25,8 @@ type cli struct {
 func newCLI(t *testing.T) *cli {
 	dir := t.TempDir()
 	return &cli{t: t, dir: dir, env: map[string]string{
-		"GATEHOUSE_DATABASE_URL":              "sqlite:" + filepath.Join(dir, "gh.db"),
-		"GATEHOUSE_SECRET_KEY_FILE":           filepath.Join(dir, "secret"),
+		"GATEHOUSE_DATABASE_URL":               "sqlite:" + filepath.Join(dir, "gh.db"),
+		"GATEHOUSE_SECRET_KEY_FILE":            filepath.Join(dir, "secret"),
 		"GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB": "1024",
 		"GATEHOUSE_PASSWORD_ARGON2_TIME":       "1",
 		"GATEHOUSE_LOG_LEVEL":                  "error",

@@ -18,7 +18,7 @@ func TestIP(t *testing.T) {
 		{Resolver{}, "203.0.113.5:1234", "1.2.3.4", "203.0.113.5"}, // no proxy trusted: XFF ignored (L5)
 		{proxy, "10.0.0.2:1234", "1.2.3.4", "1.2.3.4"},
 		{proxy, "10.0.0.2:1234", "6.6.6.6, 1.2.3.4, 10.0.0.9", "1.2.3.4"}, // rightmost untrusted
-		{proxy, "203.0.113.5:1", "1.2.3.4", "203.0.113.5"},                 // peer not a proxy
+		{proxy, "203.0.113.5:1", "1.2.3.4", "203.0.113.5"},                // peer not a proxy
 		{proxy, "10.0.0.2:1234", "garbage", "10.0.0.2"},
 		{Resolver{}, "[::ffff:192.0.2.1]:80", "", "192.0.2.1"},
 		{Resolver{}, "not-an-addr", "", ""},
