@@ -72,6 +72,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock. The default is time.Now.
 	Now func() time.Time
+	// NoAuthCache turns off the in-memory cache of signed-in state (see
+	// AuthGenerationStore): every request then reads the store.
+	NoAuthCache bool
 }
 
 // Gatehouse is a configured instance: flows, sessions and pages.
@@ -83,6 +86,8 @@ type Gatehouse struct {
 	backends user.Backends
 	ip       clientip.Resolver
 	handler  http.Handler
+	cache    authCache
+	loaders  authctx.Loaders
 }
 
 // New checks cfg and builds a Gatehouse.
@@ -119,6 +124,7 @@ func New(cfg Config) (*Gatehouse, error) {
 		Config: cfg.Account, Hooks: cfg.Hooks, Log: cfg.Logger, Now: cfg.Now,
 	}
 	g.sessions = session.NewManager(cfg.Store, cfg.Session)
+	g.loaders = authctx.Loaders{Perms: g.perms, Groups: g.groups}
 	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
 	w, err := web.New(web.Options{
 		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/gatehousetest"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -507,5 +508,54 @@ func TestEmailRequiredAndNoDemo(t *testing.T) {
 	resp, _ = post(t, c, srv, "/accounts/signup/", url.Values{"username": {"ola"}, "email": {"ola@example.com"}, "password1": {goodPassword}, "password2": {goodPassword}})
 	if resp.Header.Get("Location") != "/app/" {
 		t.Errorf("signup went to %q, want the configured LoginRedirect", resp.Header.Get("Location"))
+	}
+}
+
+// TestStoreWithoutSessionUser runs the signed-in path through a store that
+// lacks the optional SessionUser method.
+func TestStoreWithoutSessionUser(t *testing.T) {
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) { c.Store = plainStore{c.Store} })
+	srv.CreateUser(t, "pat", "", goodPassword)
+	c := srv.Client()
+	login(t, c, srv, "pat", goodPassword)
+	if resp, body := get(t, c, srv, "/dashboard/"); resp.StatusCode != 200 || !strings.Contains(body, "pat") {
+		t.Fatalf("dashboard = %d", resp.StatusCode)
+	}
+}
+
+type plainStore struct{ gatehouse.Store }
+
+// TestChangesFromAnotherProcessApplyNextRequest revokes a permission and
+// deactivates a user through a second connection to the database (as the
+// CLI or another instance would) while the server caches signed-in state.
+func TestChangesFromAnotherProcessApplyNextRequest(t *testing.T) {
+	srv := gatehousetest.NewServer(t)
+	u := srv.CreateUser(t, "quinn", "", goodPassword)
+	srv.Grant(t, "quinn", "demo.view_secret")
+	c := srv.Client()
+	login(t, c, srv, "quinn", goodPassword)
+	for i := 0; i < 3; i++ { // warm the cache
+		if resp, _ := get(t, c, srv, "/secret/"); resp.StatusCode != 200 {
+			t.Fatalf("secret = %d", resp.StatusCode)
+		}
+	}
+	other, err := sqlstore.Open(context.Background(), srv.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	p, _ := other.PermissionByCode(context.Background(), "demo", "view_secret")
+	if err := other.RevokeUserPermission(context.Background(), u.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, c, srv, "/secret/"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("secret after revoke elsewhere = %d, want 403", resp.StatusCode)
+	}
+	u.IsActive = false
+	if err := other.UpdateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, c, srv, "/dashboard/"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("dashboard after deactivation elsewhere = %d, want a login redirect", resp.StatusCode)
 	}
 }

@@ -3,8 +3,11 @@ package gatehouse
 import (
 	"context"
 	"net/http"
+	"slices"
+	"sort"
 
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
+	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -30,26 +33,76 @@ func (g *Gatehouse) Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// SessionUserStore is an optional Store method: the session and its user in
+// one round trip. *sqlstore.DB implements it; Middleware uses it when present.
+type SessionUserStore interface {
+	// SessionUser returns the session stored under id and its user; ok is
+	// false when there is no such session.
+	SessionUser(ctx context.Context, id string) (s session.Session, u *user.User, ok bool, err error)
+}
+
 func (g *Gatehouse) load(r *http.Request) (*authctx.State, error) {
-	s, err := g.sessions.Load(r)
-	if err != nil || s == nil {
+	tok := g.sessions.Token(r)
+	if tok == "" {
+		return &authctx.State{}, nil
+	}
+	ctx := r.Context()
+	if gs, ok := g.cfg.Store.(AuthGenerationStore); ok && !g.cfg.NoAuthCache {
+		return g.loadCached(ctx, gs, tok)
+	}
+	s, u, err := g.findSessionUser(ctx, tok)
+	if err != nil || s == nil || u == nil {
 		return &authctx.State{}, err
 	}
-	u, err := g.cfg.Store.User(r.Context(), s.UserID)
-	if err != nil {
-		if isNotFound(err) {
-			return &authctx.State{}, nil
-		}
-		return nil, err
+	if alive, err := g.sessions.Check(ctx, s); err != nil || !alive {
+		return &authctx.State{}, err
 	}
 	if !u.IsActive {
 		return &authctx.State{}, nil
 	}
-	return authctx.NewState(u, s, g.perms), nil
+	return authctx.NewState(u, s, g.loaders, nil), nil
+}
+
+// findSessionUser reads the session of tok and its user, without expiry
+// checks; nils when either does not exist.
+func (g *Gatehouse) findSessionUser(ctx context.Context, tok string) (*session.Session, *user.User, error) {
+	id := session.HashToken(tok)
+	if su, ok := g.cfg.Store.(SessionUserStore); ok {
+		s, u, found, err := su.SessionUser(ctx, id)
+		if err != nil || !found {
+			return nil, nil, err
+		}
+		return &s, u, nil
+	}
+	s, found, err := g.cfg.Store.Find(ctx, id)
+	if err != nil || !found {
+		return nil, nil, err
+	}
+	u, err := g.cfg.Store.User(ctx, s.UserID)
+	if isNotFound(err) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &s, u, nil
 }
 
 func (g *Gatehouse) perms(ctx context.Context, u *user.User) (user.Perms, error) {
 	return user.EffectivePerms(ctx, g.cfg.Store, u)
+}
+
+func (g *Gatehouse) groups(ctx context.Context, u *user.User) ([]string, error) {
+	gs, err := g.cfg.Store.UserGroups(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(gs))
+	for i, gr := range gs {
+		names[i] = gr.Name
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // RequireLogin lets signed-in users through and sends anonymous visitors to
@@ -86,16 +139,14 @@ func (g *Gatehouse) RequireGroup(names ...string) func(http.Handler) http.Handle
 		if u.IsSuperuser {
 			return true
 		}
-		groups, err := g.cfg.Store.UserGroups(r.Context(), u.ID)
+		groups, err := authctx.From(r.Context()).Groups(r.Context())
 		if err != nil {
 			g.cfg.Logger.Error("gatehouse: groups", "err", err)
 			return false
 		}
 		for _, gr := range groups {
-			for _, n := range names {
-				if gr.Name == n {
-					return true
-				}
+			if slices.Contains(names, gr) {
+				return true
 			}
 		}
 		return false

@@ -25,6 +25,7 @@ import (
 // Server is a running Gatehouse.
 type Server struct {
 	URL       string
+	DBURL     string // the database, for a second connection
 	Gatehouse *gatehouse.Gatehouse
 	DB        *sqlstore.DB
 	HTTP      *httptest.Server
@@ -45,7 +46,8 @@ func FastPasswords() *password.Set {
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "gatehouse.db"))
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "gatehouse.db")
+	db, err := sqlstore.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatalf("gatehousetest: open: %v", err)
 	}
@@ -74,7 +76,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	srv := httptest.NewServer(gh.Handler())
 	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, Gatehouse: gh, DB: db, HTTP: srv}
+	return &Server{URL: srv.URL, DBURL: dbURL, Gatehouse: gh, DB: db, HTTP: srv}
 }
 
 // CreateUser stores an active user with the password (validators are not run).

@@ -65,15 +65,25 @@ func (m *Manager) Config() Config { return m.cfg }
 // CookieName is the name of the session cookie.
 func (m *Manager) CookieName() string { return m.cfg.CookieName }
 
+// Token returns the session token the request's cookie carries, or "" when
+// it has none or it is not shaped like a token.
+func (m *Manager) Token(r *http.Request) string {
+	c, err := r.Cookie(m.cfg.CookieName)
+	if err != nil || !ValidToken(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
 // Load returns the live session named by the request's cookie, or nil when
 // there is none, it is unknown or it has expired. An expired session is
 // deleted. A store error is returned; callers must treat it as "no session".
 func (m *Manager) Load(r *http.Request) (*Session, error) {
-	c, err := r.Cookie(m.cfg.CookieName)
-	if err != nil || !ValidToken(c.Value) {
+	tok := m.Token(r)
+	if tok == "" {
 		return nil, nil
 	}
-	return m.LoadToken(r.Context(), c.Value)
+	return m.LoadToken(r.Context(), tok)
 }
 
 // LoadToken is Load for a token that arrived another way (an API header).
@@ -81,25 +91,31 @@ func (m *Manager) LoadToken(ctx context.Context, token string) (*Session, error)
 	if !ValidToken(token) {
 		return nil, nil
 	}
-	id := HashToken(token)
-	s, ok, err := m.Store.Find(ctx, id)
+	s, ok, err := m.Store.Find(ctx, HashToken(token))
 	if err != nil || !ok {
 		return nil, err
 	}
+	if alive, err := m.Check(ctx, &s); err != nil || !alive {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Check applies expiry to a session just read from the store: an expired one
+// is deleted and reported dead; a live one has its activity recorded (at most
+// once per TouchInterval).
+func (m *Manager) Check(ctx context.Context, s *Session) (alive bool, err error) {
 	now := m.cfg.Now()
-	if !m.alive(&s, now) {
-		if err := m.Store.Delete(ctx, id); err != nil {
-			return nil, err
-		}
-		return nil, nil
+	if !m.alive(s, now) {
+		return false, m.Store.Delete(ctx, s.ID)
 	}
 	if now.Sub(s.LastSeenAt) >= m.cfg.TouchInterval {
 		s.LastSeenAt = now.UTC()
-		if err := m.Store.Touch(ctx, id, s.LastSeenAt); err != nil {
-			return nil, err
+		if err := m.Store.Touch(ctx, s.ID, s.LastSeenAt); err != nil {
+			return false, err
 		}
 	}
-	return &s, nil
+	return true, nil
 }
 
 func (m *Manager) alive(s *Session, now time.Time) bool {

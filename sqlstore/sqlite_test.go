@@ -91,6 +91,7 @@ func TestQueryPlans(t *testing.T) {
 		args []any
 	}{
 		"Find session":          {qFindSession, []any{"x"}},
+		"Session user":          {qSessionUser, []any{"x"}},
 		"ListUser sessions":     {qListUserSessions, []any{1}},
 		"DeleteUser sessions":   {qDeleteUserSession, []any{1, "x"}},
 		"DeleteExpired":         {qDeleteExpired, []any{1, 2}},

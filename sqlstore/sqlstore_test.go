@@ -174,3 +174,82 @@ func TestAtomicSessions(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionUser(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := t.Context()
+		u := &user.User{Username: "sue", Email: "sue@example.com", Password: "x", IsActive: true, IsStaff: true, DateJoined: time.Now().UTC().Truncate(time.Microsecond)}
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		s := session.Session{ID: "abc", UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), AuthAt: now, IP: "192.0.2.1", UserAgent: "ua"}
+		if err := db.Save(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		gs, gu, ok, err := db.SessionUser(ctx, "abc")
+		if err != nil || !ok {
+			t.Fatalf("SessionUser: %v %v", ok, err)
+		}
+		if gs.UserID != u.ID || !gs.ExpiresAt.Equal(s.ExpiresAt) || gs.IP != "192.0.2.1" {
+			t.Errorf("session %+v", gs)
+		}
+		if gu.Username != "sue" || !gu.IsStaff || !gu.DateJoined.Equal(u.DateJoined) || !gu.LastLogin.IsZero() {
+			t.Errorf("user %+v", gu)
+		}
+		if _, _, ok, err := db.SessionUser(ctx, "nope"); ok || err != nil {
+			t.Errorf("unknown session: %v %v", ok, err)
+		}
+	})
+}
+
+// TestAuthGeneration checks which writes move the auth generation: every
+// change a signed-in request could see, and not the per-request bookkeeping
+// (last login, session activity, new sessions).
+func TestAuthGeneration(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := t.Context()
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		u := &user.User{Username: "gen", Password: "x", IsActive: true, DateJoined: now}
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		g := &user.Group{Name: "g"}
+		p := &user.Permission{AppLabel: "a", Codename: "c", Name: "n"}
+		if err := db.CreateGroup(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreatePermission(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		s := session.Session{ID: "s1", UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), AuthAt: now}
+		step := func(name string, moves bool, fn func() error) {
+			t.Helper()
+			before, err := db.AuthGeneration(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fn(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			after, _ := db.AuthGeneration(ctx)
+			if moved := after > before; moved != moves {
+				t.Errorf("%s: generation %d → %d, want moved=%v", name, before, after, moves)
+			}
+		}
+		step("save session", false, func() error { return db.Save(ctx, s) })
+		step("touch session", false, func() error { return db.Touch(ctx, "s1", now.Add(time.Minute)) })
+		step("last login", false, func() error { return db.SetLastLogin(ctx, u.ID, now) })
+		step("grant user", true, func() error { return db.GrantUserPermission(ctx, u.ID, p.ID) })
+		step("revoke user", true, func() error { return db.RevokeUserPermission(ctx, u.ID, p.ID) })
+		step("join group", true, func() error { return db.AddUserToGroup(ctx, u.ID, g.ID) })
+		step("grant group", true, func() error { return db.GrantGroupPermission(ctx, g.ID, p.ID) })
+		step("revoke group", true, func() error { return db.RevokeGroupPermission(ctx, g.ID, p.ID) })
+		step("leave group", true, func() error { return db.RemoveUserFromGroup(ctx, u.ID, g.ID) })
+		step("set password", true, func() error { return db.SetPassword(ctx, u.ID, "y") })
+		u.IsActive = false
+		step("deactivate", true, func() error { return db.UpdateUser(ctx, u) })
+		step("delete group", true, func() error { return db.DeleteGroup(ctx, g.ID) })
+		step("delete session", true, func() error { return db.Delete(ctx, "s1") })
+	})
+}

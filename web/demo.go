@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"sort"
 
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 )
@@ -16,7 +15,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) {
 	st := authctx.From(r.Context())
 	ctx := r.Context()
-	groups, err := h.opts.Account.Users.UserGroups(ctx, st.User.ID)
+	groups, err := st.Groups(ctx)
 	if err != nil {
 		h.internalError(w, r, "dashboard: groups", err)
 		return
@@ -31,11 +30,7 @@ func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.internalError(w, r, "dashboard: permissions", err)
 		return
 	}
-	d := DashboardData{Permissions: codes, Superuser: perms.Superuser}
-	for _, g := range groups {
-		d.Groups = append(d.Groups, g.Name)
-	}
-	sort.Strings(d.Groups)
+	d := DashboardData{Groups: groups, Permissions: codes, Superuser: perms.Superuser}
 	p := h.page(w, r, "dashboard")
 	p.Data = d
 	h.render(w, r, http.StatusOK, p)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
@@ -59,7 +60,8 @@ type Options struct {
 // Handlers serves the pages.
 type Handlers struct {
 	opts     Options
-	pages    map[string]*template.Template
+	pages    map[string]map[string]*template.Template // language → page → template
+	rendered sync.Map                                 // cacheKey → []byte (anonymous pages)
 	catalogs *Catalogs
 	static   http.Handler
 	urls     *URLs
@@ -88,11 +90,11 @@ func New(opts Options) (*Handlers, error) {
 		opts.Perms = func(*http.Request, string) bool { return false }
 	}
 	fsys := overlay{top: opts.Override, base: embedded}
-	pages, err := parsePages(fsys)
+	cats, err := LoadCatalogs(fsys)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := LoadCatalogs(fsys)
+	pages, err := parsePages(fsys, cats)
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,6 @@ type Page struct {
 	Stylesheets []string
 	// StaticPrefix is where web/static is served, e.g. "/static/".
 	StaticPrefix string
-	// Nonce is this response's CSP nonce, for any inline <script>/<style>.
-	Nonce string
 	// Status is the HTTP status of error pages (403, 404, 429, 500).
 	Status int
 	// URLs are the links templates use, from the configuration.

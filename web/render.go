@@ -2,54 +2,17 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
-	"fmt"
-	"html/template"
 	"net/http"
-	"path"
-	"strings"
 	"sync"
 
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 )
 
-// parsePages parses every page under templates/pages/ with the layouts and
-// partials, keyed by page name.
-func parsePages(fsys overlay) (map[string]*template.Template, error) {
-	shared, err := fsys.glob("templates/layouts/*.html")
-	if err != nil {
-		return nil, err
-	}
-	partials, err := fsys.glob("templates/partials/*.html")
-	if err != nil {
-		return nil, err
-	}
-	shared = append(shared, partials...)
-	pages, err := fsys.glob("templates/pages/*.html")
-	if err != nil {
-		return nil, err
-	}
-	if len(pages) == 0 {
-		return nil, fmt.Errorf("web: no templates under templates/pages")
-	}
-	out := make(map[string]*template.Template, len(pages))
-	for _, p := range pages {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		files := append(append([]string(nil), shared...), p)
-		t, err := template.New(name).ParseFS(fsys, files...)
-		if err != nil {
-			return nil, fmt.Errorf("web: page %s: %w", name, err)
-		}
-		if t.Lookup("base") == nil {
-			return nil, fmt.Errorf("web: page %s: no template named \"base\"", name)
-		}
-		out[name] = t
-	}
-	return out, nil
-}
-
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// pageCSP is the Content-Security-Policy of every page: templates carry no
+// inline script or style, so none is allowed.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // page returns the common Page data for r.
 func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Page {
@@ -70,18 +33,32 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Pa
 	return p
 }
 
-// render executes a page with status and writes it. The CSP header carries a
-// fresh nonce that templates may use for an inline element.
+// render executes a page with status and writes it. Anonymous GETs of a page
+// without a query, form values, errors or flashes always render the same
+// bytes, so those are kept (a bounded set: pages × languages) and served
+// from memory.
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p *Page) {
-	t := h.pages[p.Name]
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Content-Security-Policy", pageCSP)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Language", p.L.Lang)
+	hd.Add("Vary", "Cookie, Accept-Language")
+
+	key, cacheable := cacheKey(r, status, p)
+	if cacheable {
+		if b, ok := h.rendered.Load(key); ok {
+			w.WriteHeader(status)
+			w.Write(b.([]byte))
+			return
+		}
+	}
+	t := h.pages[p.L.Lang][p.Name]
 	if t == nil {
 		h.opts.Log.Error("web: no such page", "page", p.Name)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	var nb [16]byte
-	rand.Read(nb[:])
-	p.Nonce = base64.RawStdEncoding.EncodeToString(nb[:])
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -90,12 +67,21 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+p.Nonce+"'; style-src 'self' 'nonce-"+p.Nonce+"'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Language", p.L.Lang)
-	hd.Add("Vary", "Cookie, Accept-Language")
+	if cacheable {
+		h.rendered.Store(key, bytes.Clone(buf.Bytes()))
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// cacheKey says whether a response can come from the page cache, and under
+// which key. Only pages whose content depends on nothing but the page, the
+// language and the path qualify.
+func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
+	if r.Method != http.MethodGet || status != http.StatusOK || r.URL.RawQuery != "" ||
+		p.User != nil || len(p.Flashes) > 0 || p.Next != "" || p.Data != nil && p.Name != "login" && p.Name != "signup" ||
+		p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
+		return "", false
+	}
+	return p.L.Lang + "\x00" + p.Name + "\x00" + r.URL.Path, true
 }

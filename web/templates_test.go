@@ -45,7 +45,7 @@ func pageCases(l *Localizer) []pageCase {
 		return Page{
 			L: l, Name: name, TitleKey: "title." + name, User: u,
 			Path: "/some/path/?q=1&x=<y>", SiteName: "Gatehouse Demo",
-			StaticPrefix: "/static/", Nonce: "n0nce", Demo: true, PasswordMinLength: 8,
+			StaticPrefix: "/static/", Demo: true, PasswordMinLength: 8,
 			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
 				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/"},
 		}

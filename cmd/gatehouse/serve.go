@@ -72,6 +72,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go expireSessions(ctx, db, gh, log)
+	if addr := e.settings.str("debug.pprof_addr"); addr != "" {
+		if err := servePprof(ctx, addr, log); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(e.stdout, "Gatehouse is serving on http://%s/ (database %s)\n", ln.Addr(), maskURL(e.settings.str("database.url")))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
