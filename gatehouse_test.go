@@ -544,6 +544,15 @@ func TestChangesFromAnotherProcessApplyNextRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
+	if _, body := get(t, c, srv, "/dashboard/"); strings.Contains(body, "auditors") {
+		t.Fatal("group shown before it exists")
+	}
+	grp := &user.Group{Name: "auditors"}
+	other.CreateGroup(context.Background(), grp)
+	other.AddUserToGroup(context.Background(), u.ID, grp.ID)
+	if _, body := get(t, c, srv, "/dashboard/"); !strings.Contains(body, "auditors") {
+		t.Fatal("the dashboard still shows the old groups after a change elsewhere")
+	}
 	p, _ := other.PermissionByCode(context.Background(), "demo", "view_secret")
 	if err := other.RevokeUserPermission(context.Background(), u.ID, p.ID); err != nil {
 		t.Fatal(err)

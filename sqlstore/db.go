@@ -36,6 +36,8 @@ type DB struct {
 	tx *sql.Tx
 	// stmts holds the read queries prepared on the read pool.
 	stmts *stmtCache
+	// gen watches the auth generation of a SQLite file (nil elsewhere).
+	gen *genWatch
 }
 
 // Open connects to the database that url names:

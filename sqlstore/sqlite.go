@@ -128,7 +128,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, err
 	}
-	return newDB(sqliteDialect{}, pool, read), nil
+	db := newDB(sqliteDialect{}, pool, read)
+	db.gen = &genWatch{}
+	return db, nil
 }
 
 func cloneValues(v url.Values) url.Values {

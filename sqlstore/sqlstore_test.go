@@ -249,6 +249,9 @@ func TestAuthGeneration(t *testing.T) {
 		step("set password", true, func() error { return db.SetPassword(ctx, u.ID, "y") })
 		u.IsActive = false
 		step("deactivate", true, func() error { return db.UpdateUser(ctx, u) })
+		step("create permission", true, func() error {
+			return db.CreatePermission(ctx, &user.Permission{AppLabel: "a", Codename: "d", Name: "n"})
+		})
 		step("delete group", true, func() error { return db.DeleteGroup(ctx, g.ID) })
 		step("delete session", true, func() error { return db.Delete(ctx, "s1") })
 	})

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
@@ -33,10 +34,13 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Pa
 	return p
 }
 
-// render executes a page with status and writes it. Anonymous GETs of a page
-// without a query, form values, errors or flashes always render the same
-// bytes, so those are kept (a bounded set: pages × languages) and served
-// from memory.
+// render executes a page with status and writes it.
+//
+// A GET of a page without a query, form values, errors or flashes renders
+// the same bytes as long as what it shows is unchanged, so those are kept:
+// anonymous pages in one bounded set (pages × languages), signed-in pages in
+// the session's memo, which the root package drops whenever the store's auth
+// generation moves (a changed user, group, permission or session).
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p *Page) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
@@ -46,10 +50,22 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	hd.Add("Vary", "Cookie, Accept-Language")
 
 	key, cacheable := cacheKey(r, status, p)
+	st := authctx.From(r.Context())
 	if cacheable {
-		if b, ok := h.rendered.Load(key); ok {
+		var b []byte
+		var ok bool
+		if p.User == nil {
+			var v any
+			if v, ok = h.rendered.Load(key); ok {
+				b = v.([]byte)
+			}
+		} else {
+			b, ok = st.Page(key)
+		}
+		if ok {
+			hd.Set("Content-Length", strconv.Itoa(len(b)))
 			w.WriteHeader(status)
-			w.Write(b.([]byte))
+			w.Write(b)
 			return
 		}
 	}
@@ -68,8 +84,13 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		return
 	}
 	if cacheable {
-		h.rendered.Store(key, bytes.Clone(buf.Bytes()))
+		if p.User == nil {
+			h.rendered.Store(key, bytes.Clone(buf.Bytes()))
+		} else {
+			st.StorePage(key, bytes.Clone(buf.Bytes()))
+		}
 	}
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -79,8 +100,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 // language and the path qualify.
 func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
 	if r.Method != http.MethodGet || status != http.StatusOK || r.URL.RawQuery != "" ||
-		p.User != nil || len(p.Flashes) > 0 || p.Next != "" || p.Data != nil && p.Name != "login" && p.Name != "signup" ||
-		p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
+		len(p.Flashes) > 0 || p.Next != "" || p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
 		return "", false
 	}
 	return p.L.Lang + "\x00" + p.Name + "\x00" + r.URL.Path, true

@@ -23,6 +23,36 @@ type Loaders struct {
 type Memo struct {
 	perms  atomic.Pointer[user.Perms]
 	groups atomic.Pointer[[]string]
+	pages  sync.Map // key → []byte: rendered pages that depend only on this state
+	npages atomic.Int32
+}
+
+// maxMemoPages bounds the pages one Memo keeps (pages × languages fit).
+const maxMemoPages = 64
+
+// Page returns a page rendered earlier for this session under key.
+func (st *State) Page(key string) ([]byte, bool) {
+	if st == nil || st.memo == nil {
+		return nil, false
+	}
+	b, ok := st.memo.pages.Load(key)
+	if !ok {
+		return nil, false
+	}
+	return b.([]byte), true
+}
+
+// StorePage keeps a rendered page for this session's later requests, while
+// its memo lives (the data it shows has not changed). Without a memo it
+// does nothing.
+func (st *State) StorePage(key string, b []byte) {
+	if st == nil || st.memo == nil {
+		return
+	}
+	if st.memo.npages.Add(1) > maxMemoPages {
+		return
+	}
+	st.memo.pages.Store(key, b)
 }
 
 // State is who is signed in on this request. A nil *State, or one with a nil

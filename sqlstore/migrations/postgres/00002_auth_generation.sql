@@ -29,7 +29,7 @@ CREATE TRIGGER gh_gen_user_groups AFTER INSERT OR DELETE ON gh_user_groups FOR E
 CREATE TRIGGER gh_gen_user_permissions AFTER INSERT OR DELETE ON gh_user_permissions FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_auth_generation();
 CREATE TRIGGER gh_gen_group_permissions AFTER INSERT OR DELETE ON gh_group_permissions FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_auth_generation();
 CREATE TRIGGER gh_gen_groups AFTER UPDATE OR DELETE ON gh_groups FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_auth_generation();
-CREATE TRIGGER gh_gen_permissions AFTER UPDATE OR DELETE ON gh_permissions FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_auth_generation();
+CREATE TRIGGER gh_gen_permissions AFTER INSERT OR UPDATE OR DELETE ON gh_permissions FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_auth_generation();
 
 -- +goose Down
 DROP TRIGGER gh_gen_users_update ON gh_users;

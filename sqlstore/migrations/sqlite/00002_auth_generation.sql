@@ -1,7 +1,7 @@
 -- The auth generation: a counter that every change able to alter what a
 -- signed-in request sees (a user's flags or password, memberships, grants,
 -- groups, permissions, a deleted session) increments in the same
--- transaction. Instances cache sessions, users and permissions and check one
+-- transaction (a new permission too: superusers see every one). Instances cache sessions, users and permissions and check one
 -- row per request instead of reloading them (see gatehouse.AuthCache).
 
 -- +goose Up
@@ -60,6 +60,10 @@ CREATE TRIGGER gh_gen_permissions_change AFTER UPDATE ON gh_permissions
 BEGIN UPDATE gh_auth_generation SET v = v + 1 WHERE id = 1; END;
 -- +goose StatementEnd
 -- +goose StatementBegin
+CREATE TRIGGER gh_gen_permissions_insert AFTER INSERT ON gh_permissions
+BEGIN UPDATE gh_auth_generation SET v = v + 1 WHERE id = 1; END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER gh_gen_permissions_delete AFTER DELETE ON gh_permissions
 BEGIN UPDATE gh_auth_generation SET v = v + 1 WHERE id = 1; END;
 -- +goose StatementEnd
@@ -77,5 +81,6 @@ DROP TRIGGER gh_gen_group_permissions_delete;
 DROP TRIGGER gh_gen_groups_change;
 DROP TRIGGER gh_gen_groups_delete;
 DROP TRIGGER gh_gen_permissions_change;
+DROP TRIGGER gh_gen_permissions_insert;
 DROP TRIGGER gh_gen_permissions_delete;
 DROP TABLE gh_auth_generation;
