@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,5 +255,37 @@ func TestAuthGeneration(t *testing.T) {
 		})
 		step("delete group", true, func() error { return db.DeleteGroup(ctx, g.ID) })
 		step("delete session", true, func() error { return db.Delete(ctx, "s1") })
+	})
+}
+
+func TestBulkCreateSessions(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := t.Context()
+		if err := db.BulkCreateUsers(ctx, "s", 10, "x", nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BulkCreateSessions(ctx, 250, nil); err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for i := 0; i < 10; i++ {
+			u, err := db.UserByUsername(ctx, fmt.Sprintf("s%d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ss, err := db.ListUser(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += len(ss)
+			for _, s := range ss {
+				if len(s.ID) != 64 || !s.ExpiresAt.After(time.Now()) {
+					t.Errorf("bulk session %+v", s)
+				}
+			}
+		}
+		if total != 250 {
+			t.Fatalf("%d sessions over the users, want 250", total)
+		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
@@ -171,6 +172,12 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger) (gatehouse.
 	if err != nil {
 		return cfg, err
 	}
+	var limits [3]ratelimit.Limit
+	for i, key := range []string{"account.signups_per_ip", "account.failed_logins_per_account", "account.failed_logins_per_ip"} {
+		if limits[i], err = s.limit(key); err != nil {
+			return cfg, err
+		}
+	}
 	method := account.LoginMethod(s.str("account.login_method"))
 	switch method {
 	case account.LoginByUsername, account.LoginByEmail, account.LoginByUsernameOrEmail:
@@ -202,7 +209,8 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger) (gatehouse.
 	cfg = gatehouse.Config{
 		Store: db, SecretKey: key, SiteURL: siteURL(s), SiteName: s.str("site_name"),
 		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
-		Account: account.Config{LoginMethod: method, EmailRequired: emailRequired, SignupClosed: closed},
+		Account: account.Config{LoginMethod: method, EmailRequired: emailRequired, SignupClosed: closed,
+			SignupsPerIP: limits[0], FailedLoginsPerAccount: limits[1], FailedLoginsPerIP: limits[2]},
 	}
 	return cfg, nil
 }

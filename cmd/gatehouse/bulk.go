@@ -20,6 +20,7 @@ func cmdBulkCreate(ctx context.Context, e *env, args []string) error {
 	count := fs.Int("count", 0, "number of users")
 	prefix := fs.String("prefix", "bench", "username prefix")
 	pw := fs.String("password", "", "password of every user")
+	sessions := fs.Int("sessions", 0, "also create this many sessions spread over the users (tokens unknown, for table size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +56,13 @@ func cmdBulkCreate(ctx context.Context, e *env, args []string) error {
 	el := time.Since(start)
 	fmt.Fprintf(e.stdout, "Created %d users %s0…%s%d in %s (%.0f users/s).\n", *count, *prefix, *prefix, *count-1,
 		el.Round(time.Millisecond), float64(*count)/el.Seconds())
+	if *sessions > 0 {
+		start = time.Now()
+		if err := a.db.BulkCreateSessions(ctx, *sessions, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Created %d sessions in %s.\n", *sessions, time.Since(start).Round(time.Millisecond))
+	}
 	return nil
 }
 

@@ -156,8 +156,8 @@ func TestCreateSuperuserNeedsPassword(t *testing.T) {
 
 func TestBulkCreate(t *testing.T) {
 	c := newCLI(t)
-	out := c.ok("", "user", "bulk-create", "--count", "2500", "--prefix", "bench", "--password", "bench-password")
-	if !strings.Contains(out, "Created 2500 users") {
+	out := c.ok("", "user", "bulk-create", "--count", "2500", "--prefix", "bench", "--password", "bench-password", "--sessions", "3000")
+	if !strings.Contains(out, "Created 2500 users") || !strings.Contains(out, "Created 3000 sessions") {
 		t.Fatalf("bulk-create: %s", out)
 	}
 	var j userJSON

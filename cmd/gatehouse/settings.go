@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 )
 
 // setting is one configuration key: "section.key" in the file, also the
@@ -38,6 +40,9 @@ var settings = []setting{
 	{"account.email_verification", "optional", false, "none, optional or mandatory"},
 	{"account.email_required", "false", false, "make email mandatory at signup"},
 	{"account.signup_closed", "false", false, "refuse new signups"},
+	{"account.signups_per_ip", "20/1m", false, "signups allowed per client IP: COUNT/DURATION"},
+	{"account.failed_logins_per_account", "5/5m", false, "failed logins per identity before it is locked: COUNT/DURATION"},
+	{"account.failed_logins_per_ip", "30/1m", false, "failed logins per client IP: COUNT/DURATION"},
 	{"password.hasher", "argon2", false, "preferred hasher: argon2, pbkdf2_sha256, bcrypt_sha256 or scrypt"},
 	{"password.pbkdf2_iterations", "1200000", false, "PBKDF2 iterations"},
 	{"password.argon2_memory_kib", "19456", false, "argon2id memory in KiB"},
@@ -161,6 +166,17 @@ func (s *Settings) duration(key string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s (%s): want a duration like 2h or 30m, got %q", key, EnvName(key), s.values[key])
 	}
 	return d, nil
+}
+
+// limit parses "COUNT/DURATION" (e.g. "5/5m").
+func (s *Settings) limit(key string) (ratelimit.Limit, error) {
+	n, d, ok := strings.Cut(strings.TrimSpace(s.values[key]), "/")
+	max, err1 := strconv.ParseInt(n, 10, 64)
+	win, err2 := time.ParseDuration(d)
+	if !ok || err1 != nil || err2 != nil || max < 1 || win <= 0 {
+		return ratelimit.Limit{}, fmt.Errorf("%s (%s): want COUNT/DURATION like 5/5m, got %q", key, EnvName(key), s.values[key])
+	}
+	return ratelimit.Limit{Max: max, Window: win}, nil
 }
 
 // Print writes every key with its value (secrets masked) and where it came from.

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Regenerates the figures of docs/PERFORMANCE.md: every gatehouse-bench
+# scenario against a real `gatehouse serve`, on SQLite and on PostgreSQL, at
+# 1,000 users and at 1,000,000 users with 1,000,000 sessions. Loopback only.
+#
+#   scripts/bench.sh                 # everything (about 10 minutes)
+#   DBS=sqlite SIZES=1000 scripts/bench.sh
+#   DURATION=5s scripts/bench.sh
+#
+# PostgreSQL: GATEHOUSE_BENCH_POSTGRES_URL (default: the local test server);
+# the script creates and drops its own database gatehouse_bench there.
+# Output: bench-out/<db>-<users>.json and .txt, and bench-out/summary.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DBS=${DBS:-"sqlite postgres"}
+SIZES=${SIZES:-"1000 1000000"}
+DURATION=${DURATION:-8s}
+WARMUP=${WARMUP:-1s}
+PG=${GATEHOUSE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+ADDR=127.0.0.1:18080
+PASSWORD=bench-password-1
+OUT=bench-out
+mkdir -p "$OUT"
+
+go build -o "$OUT/gatehouse" ./cmd/gatehouse
+go build -o "$OUT/gatehouse-bench" ./cmd/gatehouse-bench
+
+work=$(mktemp -d)
+server=
+cleanup() {
+  [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GATEHOUSE_SECRET_KEY_FILE="$work/secret"
+export GATEHOUSE_LOG_LEVEL=warn
+export GATEHOUSE_ACCOUNT_SIGNUPS_PER_IP=100000000/1m   # the load tool signs up from one IP
+
+echo "| database | users | sessions | scenario | c | ops/s | p50 | p99 | vs ceiling |" > "$OUT/summary.md"
+echo "|---|---|---|---|---|---|---|---|---|" >> "$OUT/summary.md"
+
+for db in $DBS; do
+  for n in $SIZES; do
+    sessions=0
+    [[ $n -ge 1000000 ]] && sessions=1000000
+    case $db in
+      sqlite) export GATEHOUSE_DATABASE_URL="sqlite:$work/bench-$n.db" ;;
+      postgres)
+        psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS gatehouse_bench" >/dev/null
+        psql "$PG/postgres" -qc "CREATE DATABASE gatehouse_bench" >/dev/null
+        export GATEHOUSE_DATABASE_URL="$PG/gatehouse_bench?sslmode=disable" ;;
+    esac
+    echo "== $db, $n users, $sessions extra sessions"
+    "$OUT/gatehouse" user bulk-create --count "$n" --prefix bench --password "$PASSWORD" --sessions "$sessions"
+    "$OUT/gatehouse" serve --addr "$ADDR" > "$work/serve.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 50); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.2; done
+    users=$(( n < 1000 ? n : 1000 ))
+    run() { # scenarios, concurrency, label
+      "$OUT/gatehouse-bench" -target "http://$ADDR" -scenario "$1" -c "$2" -duration "$DURATION" -warmup "$WARMUP" \
+        -users "$users" -prefix bench -password "$PASSWORD" -out "$OUT/$db-$n-$3.json" | tee "$OUT/$db-$n-$3.txt"
+    }
+    run baseline,authed,page 64 fast
+    run hash,login,signup 8 slow
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+    echo "peak RSS of the server: $((rss / 1024)) MiB" | tee "$OUT/$db-$n-rss.txt"
+    kill "$server"; wait "$server" 2>/dev/null || true; server=
+    for f in "$OUT/$db-$n-fast.json" "$OUT/$db-$n-slow.json"; do
+      python3 - "$f" "$db" "$n" "$sessions" >> "$OUT/summary.md" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+ratio = {x["scenario"]: "%.0f%% of %s (target %.0f%%)" % (100 * x["ratio"], x["ceiling"], 100 * x["target"]) for x in r.get("ratios", [])}
+for s in r["scenarios"]:
+    l = s["latency_ms"]
+    print("| %s | %s | %s | %s | %d | %.1f | %.2f ms | %.2f ms | %s |" % (sys.argv[2], sys.argv[3], sys.argv[4], s["name"], s["concurrency"],
+          s["ops_per_sec"], l["p50"], l["p99"], ratio.get(s["name"], "")))
+PY
+    done
+    echo "| $db | $n | $sessions | peak RSS | | $((rss / 1024)) MiB | | | |" >> "$OUT/summary.md"
+  done
+done
+[[ $DBS == *postgres* ]] && psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS gatehouse_bench" >/dev/null || true
+cat "$OUT/summary.md"
