@@ -134,6 +134,13 @@ func (s *Service) usernameAvailable(ctx context.Context, username string) (*Erro
 	if err != nil {
 		return nil, err
 	}
+	key := user.CanonicalUsername(username)
+	for _, u := range same {
+		if user.CanonicalUsername(u.Username) == key {
+			// Created since the first lookup: the same name, not a look-alike.
+			return fieldErr("username", CodeUsernameTaken, nil), nil
+		}
+	}
 	if len(same) > 0 {
 		return fieldErr("username", CodeUsernameConfusable, nil), nil
 	}

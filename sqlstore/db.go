@@ -38,6 +38,8 @@ type DB struct {
 	stmts *stmtCache
 	// gen watches the auth generation of a SQLite file (nil elsewhere).
 	gen *genWatch
+	// pgw follows the auth generation of PostgreSQL (nil elsewhere).
+	pgw *pgWatch
 }
 
 // Open connects to the database that url names:
@@ -116,6 +118,7 @@ func (db *DB) SQL() *sql.DB { return db.pool }
 // holds the single write connection, so a write through the outer DB would
 // wait for it forever.
 func (db *DB) Atomic(ctx context.Context, fn func(user.Store) error) error {
+	defer db.authChanged()
 	if db.tx != nil {
 		return fn(db)
 	}

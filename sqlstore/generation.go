@@ -19,15 +19,40 @@ const qAuthGeneration = `SELECT v FROM gh_auth_generation WHERE id = 1`
 // data_version, which changes whenever another connection (of any process)
 // has committed; only then is the row read again. The answer is as exact as
 // reading the row every time, for a fraction of the cost.
+//
+// On PostgreSQL a listening connection learns of changes from notifications
+// sent at commit, and this process's own changes count at once; the value is
+// then a counter of this DB rather than the row (see pgWatch), and changes
+// committed by other processes are seen as soon as their notification
+// arrives (well under a millisecond on a healthy connection). While that
+// connection is down, the row is read on every call.
 func (db *DB) AuthGeneration(ctx context.Context) (int64, error) {
-	if db.gen != nil && db.tx == nil {
-		return db.gen.get(ctx, db.read)
+	if db.tx == nil {
+		if db.gen != nil {
+			return db.gen.get(ctx, db.read)
+		}
+		if db.pgw != nil {
+			if v, ok := db.pgw.generation(); ok {
+				return v, nil
+			}
+		}
 	}
 	var v int64
 	if err := db.readRow(ctx, qAuthGeneration).Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlstore: auth generation: %w", err)
 	}
+	if db.pgw != nil {
+		db.pgw.rowRead(v)
+	}
 	return v, nil
+}
+
+// authChanged notes that this process committed a change that may move the
+// auth generation (on a DB bound to a transaction, Atomic notes it at commit).
+func (db *DB) authChanged() {
+	if db.pgw != nil && db.tx == nil {
+		db.pgw.changed()
+	}
 }
 
 // genWatch caches the generation of a SQLite file behind data_version.

@@ -43,18 +43,21 @@ func (db *DB) ListGroups(ctx context.Context) ([]*user.Group, error) {
 // DeleteGroup removes a group; the foreign keys cascade to its memberships and
 // grants in the same statement. An unknown id is user.ErrNotFound.
 func (db *DB) DeleteGroup(ctx context.Context, id int64) error {
+	defer db.authChanged()
 	res, err := db.w.ExecContext(ctx, `DELETE FROM gh_groups WHERE id = $1`, id)
 	return db.mustAffect(res, err, "delete group")
 }
 
 // AddUserToGroup is idempotent; an unknown user or group is user.ErrNotFound.
 func (db *DB) AddUserToGroup(ctx context.Context, userID, groupID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "add user to group", `INSERT INTO gh_user_groups (user_id, group_id)
 		VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, groupID)
 }
 
 // RemoveUserFromGroup is idempotent.
 func (db *DB) RemoveUserFromGroup(ctx context.Context, userID, groupID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "remove user from group",
 		`DELETE FROM gh_user_groups WHERE user_id = $1 AND group_id = $2`, userID, groupID)
 }

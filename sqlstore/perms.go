@@ -36,6 +36,7 @@ func scanString(rows *sql.Rows) (string, error) {
 // CreatePermission inserts p and sets p.ID; an existing app_label.codename is
 // a *user.DuplicateError{Field: "permission"}.
 func (db *DB) CreatePermission(ctx context.Context, p *user.Permission) error {
+	defer db.authChanged()
 	var id int64
 	err := db.w.QueryRowContext(ctx, `INSERT INTO gh_permissions (app_label, codename, name)
 		VALUES ($1, $2, $3) RETURNING id`, p.AppLabel, p.Codename, p.Name).Scan(&id)
@@ -65,12 +66,14 @@ func (db *DB) ListPermissions(ctx context.Context) ([]*user.Permission, error) {
 // GrantUserPermission is idempotent; an unknown user or permission is
 // user.ErrNotFound.
 func (db *DB) GrantUserPermission(ctx context.Context, userID, permID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "grant user permission", `INSERT INTO gh_user_permissions (user_id, permission_id)
 		VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, permID)
 }
 
 // RevokeUserPermission is idempotent.
 func (db *DB) RevokeUserPermission(ctx context.Context, userID, permID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "revoke user permission",
 		`DELETE FROM gh_user_permissions WHERE user_id = $1 AND permission_id = $2`, userID, permID)
 }
@@ -78,12 +81,14 @@ func (db *DB) RevokeUserPermission(ctx context.Context, userID, permID int64) er
 // GrantGroupPermission is idempotent; an unknown group or permission is
 // user.ErrNotFound.
 func (db *DB) GrantGroupPermission(ctx context.Context, groupID, permID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "grant group permission", `INSERT INTO gh_group_permissions (group_id, permission_id)
 		VALUES ($1, $2) ON CONFLICT DO NOTHING`, groupID, permID)
 }
 
 // RevokeGroupPermission is idempotent.
 func (db *DB) RevokeGroupPermission(ctx context.Context, groupID, permID int64) error {
+	defer db.authChanged()
 	return db.exec(ctx, "revoke group permission",
 		`DELETE FROM gh_group_permissions WHERE group_id = $1 AND permission_id = $2`, groupID, permID)
 }

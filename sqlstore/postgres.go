@@ -79,7 +79,9 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	return newDB(postgresDialect{}, pool, pool), nil
+	db := newDB(postgresDialect{}, pool, pool)
+	db.pgw = newPGWatch(url)
+	return db, nil
 }
 
 // pgBulkTx is how many users one COPY transaction carries.

@@ -70,6 +70,7 @@ func (db *DB) Touch(ctx context.Context, id string, at time.Time) error {
 
 // Delete removes one session; deleting an unknown ID is not an error.
 func (db *DB) Delete(ctx context.Context, id string) error {
+	defer db.authChanged()
 	_, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE id = $1`, id)
 	return sessionErr("delete session", err)
 }
@@ -77,6 +78,7 @@ func (db *DB) Delete(ctx context.Context, id string) error {
 // DeleteUser removes every session of the user except the one with ID except
 // ("" removes all).
 func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error {
+	defer db.authChanged()
 	_, err := db.w.ExecContext(ctx, qDeleteUserSession, userID, except)
 	return sessionErr("delete user sessions", err)
 }
@@ -90,6 +92,7 @@ func (db *DB) ListUser(ctx context.Context, userID int64) ([]session.Session, er
 // LastSeenAt is before idleBefore, and returns how many it removed. Each
 // condition has its own index.
 func (db *DB) DeleteExpired(ctx context.Context, now, idleBefore time.Time) (int64, error) {
+	defer db.authChanged()
 	res, err := db.w.ExecContext(ctx, qDeleteExpired, db.d.time(now), db.d.time(idleBefore))
 	if err != nil {
 		return 0, sessionErr("delete expired sessions", err)

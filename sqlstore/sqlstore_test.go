@@ -226,10 +226,7 @@ func TestAuthGeneration(t *testing.T) {
 		s := session.Session{ID: "s1", UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), AuthAt: now}
 		step := func(name string, moves bool, fn func() error) {
 			t.Helper()
-			before, err := db.AuthGeneration(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			before := settle(t, db)
 			if err := fn(); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -288,4 +285,68 @@ func TestBulkCreateSessions(t *testing.T) {
 			t.Fatalf("%d sessions over the users, want 250", total)
 		}
 	})
+}
+
+// settle waits until the auth generation stops moving (on PostgreSQL the
+// notifications of earlier changes arrive asynchronously) and returns it.
+func settle(t *testing.T, db *sqlstore.DB) int64 {
+	t.Helper()
+	if !sqlstore.WaitListener(db, 5*time.Second) {
+		t.Fatal("the auth generation listener did not come up")
+	}
+	prev, err := db.AuthGeneration(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 40; i++ {
+		time.Sleep(25 * time.Millisecond)
+		v, err := db.AuthGeneration(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == prev {
+			return v
+		}
+		prev = v
+	}
+	t.Fatal("auth generation never settled")
+	return 0
+}
+
+// TestAuthGenerationSeesOtherConnections changes data through a second
+// handle on the same database, as the CLI or another instance would.
+func TestAuthGenerationSeesOtherConnections(t *testing.T) {
+	for name, url := range map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "g.db") },
+		"postgres": func(t *testing.T) string { return postgresSchema(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := url(t)
+			a, b := openMigrated(t, u), openMigrated(t, u)
+			ctx := t.Context()
+			usr := &user.User{Username: "other", Password: "x", IsActive: true, DateJoined: time.Now().UTC()}
+			if err := b.CreateUser(ctx, usr); err != nil {
+				t.Fatal(err)
+			}
+			before := settle(t, a)
+			usr.IsActive = false
+			if err := b.UpdateUser(ctx, usr); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(time.Second)
+			for {
+				v, err := a.AuthGeneration(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v > before {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("a change through another connection did not move the generation within 1 s")
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
 }

@@ -109,6 +109,7 @@ func (db *DB) UsersBySkeleton(ctx context.Context, skeleton string) ([]*user.Use
 // changed u.Email becomes the user's primary EmailAddress (added, unverified,
 // when the user does not have it yet); an empty one leaves no address primary.
 func (db *DB) UpdateUser(ctx context.Context, u *user.User) error {
+	defer db.authChanged()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE gh_users SET username = $2, username_key = $3,
 			username_skeleton = $4, email = $5, email_key = $6, first_name = $7, last_name = $8,
@@ -125,6 +126,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *user.User) error {
 
 // SetPassword replaces the stored hash.
 func (db *DB) SetPassword(ctx context.Context, id int64, encoded string) error {
+	defer db.authChanged()
 	res, err := db.w.ExecContext(ctx, `UPDATE gh_users SET password = $2 WHERE id = $1`, id, encoded)
 	return db.mustAffect(res, err, "set password")
 }

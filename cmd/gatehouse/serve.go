@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse"
@@ -28,6 +30,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	log, err := newLogger(e.settings, e.stderr)
 	if err != nil {
+		return err
+	}
+	if err := setMemoryLimit(e, log); err != nil {
 		return err
 	}
 	mailer, err := mail.FromURL(e.settings.str("mail.backend"), e.settings.str("mail.file_dir"),
@@ -91,5 +96,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// setMemoryLimit applies memory_limit_mib unless GOMEMLIMIT is set: the
+// garbage collector then works harder near the limit instead of letting the
+// heap double (argon2id allocates 19 MiB per hash).
+func setMemoryLimit(e *env, log *slog.Logger) error {
+	mib, err := e.settings.int("memory_limit_mib")
+	if err != nil {
+		return err
+	}
+	if mib == 0 || e.getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	debug.SetMemoryLimit(int64(mib) << 20)
+	log.Debug("memory limit", "mib", mib)
 	return nil
 }

@@ -55,6 +55,7 @@ var settings = []setting{
 	{"session.absolute_timeout", "24h", false, "end sessions this long after login"},
 	{"session.remember_idle_timeout", "168h", false, "idle timeout of remember-me sessions"},
 	{"session.remember_absolute_timeout", "720h", false, "absolute timeout of remember-me sessions"},
+	{"memory_limit_mib", "80", false, "soft memory limit of the Go runtime in MiB (GOMEMLIMIT wins when set; 0: none)"},
 	{"debug.pprof_addr", "", false, "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); empty: off"},
 	{"log.level", "info", false, "debug, info, warn or error"},
 	{"log.format", "text", false, "text or json"},

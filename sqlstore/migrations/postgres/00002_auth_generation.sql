@@ -3,7 +3,8 @@
 -- groups, permissions, a deleted session) increments in the same
 -- transaction, so the new value is visible exactly when the change is.
 -- Instances cache sessions, users and permissions and check one row per
--- request instead of reloading them (see gatehouse.AuthCache). Statement-level
+-- request instead of reloading them (see gatehouse.AuthGenerationStore); each
+-- change also notifies channel gh_auth_generation at commit. Statement-level
 -- triggers: one increment per statement, whatever the rows.
 
 -- +goose Up
@@ -15,8 +16,12 @@ INSERT INTO gh_auth_generation (id, v) VALUES (1, 1);
 
 -- +goose StatementBegin
 CREATE FUNCTION gh_bump_auth_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    nv BIGINT;
 BEGIN
-    UPDATE gh_auth_generation SET v = v + 1 WHERE id = 1;
+    UPDATE gh_auth_generation SET v = v + 1 WHERE id = 1 RETURNING v INTO nv;
+    -- Delivered to listeners when (and only if) the transaction commits.
+    PERFORM pg_notify('gh_auth_generation', nv::text);
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
