@@ -100,11 +100,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 }
 
 // setMemoryLimit applies gc_percent and memory_limit_mib unless GOGC and
-// GOMEMLIMIT are set. Every argon2id hash allocates and drops 19 MiB: with
-// Go's default GOGC=100 the heap may reach twice what the running hashes
-// hold; 25 keeps the peak near it for little CPU (the buffers hold no
-// pointers, so a collection is cheap). A memory limit close to the working
-// set makes the collector run constantly: it is off by default.
+// GOMEMLIMIT are set. Every argon2id hash allocates and drops 19 MiB, so
+// with Go's default pacing the heap may reach twice what the running hashes
+// hold. A lower GC percent lowers that peak but costs the fast paths CPU
+// (measured: 25 took a quarter off authenticated pages), and a memory limit
+// near the working set makes the collector run constantly (login throughput
+// halved): both are off by default; docs/PERFORMANCE.md has the figures.
 func setMemoryLimit(e *env, log *slog.Logger) error {
 	pct, err := e.settings.int("gc_percent")
 	if err != nil {

@@ -55,7 +55,7 @@ var settings = []setting{
 	{"session.absolute_timeout", "24h", false, "end sessions this long after login"},
 	{"session.remember_idle_timeout", "168h", false, "idle timeout of remember-me sessions"},
 	{"session.remember_absolute_timeout", "720h", false, "absolute timeout of remember-me sessions"},
-	{"gc_percent", "25", false, "garbage collector target percentage (GOGC wins when set); low keeps argon2id's 19 MiB buffers from piling up"},
+	{"gc_percent", "0", false, "garbage collector target percentage (GOGC wins when set; 0: Go's default, 100); lower trades CPU for a smaller peak"},
 	{"memory_limit_mib", "0", false, "soft memory limit of the Go runtime in MiB (GOMEMLIMIT wins when set; 0: none)"},
 	{"debug.pprof_addr", "", false, "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); empty: off"},
 	{"log.level", "info", false, "debug, info, warn or error"},
