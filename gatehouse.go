@@ -131,7 +131,7 @@ func New(cfg Config) (*Gatehouse, error) {
 		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo,
-		SecureCookies: secure, Log: cfg.Logger,
+		SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
 	})
 	if err != nil {
 		return nil, err

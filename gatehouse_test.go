@@ -568,3 +568,51 @@ func TestChangesFromAnotherProcessApplyNextRequest(t *testing.T) {
 		t.Fatalf("dashboard after deactivation elsewhere = %d, want a login redirect", resp.StatusCode)
 	}
 }
+
+func TestSessionsPageListsAndEndsSessions(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) { c.Now = clock })
+	srv.CreateUser(t, "ruth", "", goodPassword)
+	srv.CreateUser(t, "sam", "", goodPassword)
+	a, b, other := srv.Client(), srv.Client(), srv.Client()
+	login(t, a, srv, "ruth", goodPassword)
+	login(t, b, srv, "ruth", goodPassword)
+	login(t, other, srv, "sam", goodPassword)
+	resp, body := get(t, a, srv, "/accounts/sessions/")
+	if resp.StatusCode != 200 || strings.Count(body, `name="id"`) != 1 {
+		t.Fatalf("sessions page = %d, want one other session listed", resp.StatusCode)
+	}
+	ctx := context.Background()
+	ruth, _ := srv.DB.UserByUsername(ctx, "ruth")
+	sam, _ := srv.DB.UserByUsername(ctx, "sam")
+	mine, _ := srv.DB.ListUser(ctx, ruth.ID)
+	theirs, _ := srv.DB.ListUser(ctx, sam.ID)
+	// Another user's session id is ignored.
+	post(t, a, srv, "/accounts/sessions/", url.Values{"id": {theirs[0].ID}})
+	if resp, _ := get(t, other, srv, "/dashboard/"); resp.StatusCode != 200 {
+		t.Fatal("ruth ended sam's session")
+	}
+	// Past the re-authentication window the password is needed.
+	now = now.Add(10 * time.Minute)
+	if len(mine) != 2 {
+		t.Fatalf("ruth has %d sessions", len(mine))
+	}
+	resp, body = post(t, a, srv, "/accounts/sessions/", url.Values{"all": {"1"}, "password": {"wrong"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "incorrectly") {
+		t.Fatalf("stale session ended others without the password: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, b, srv, "/dashboard/"); resp.StatusCode != 200 {
+		t.Fatal("the other session ended without re-authentication")
+	}
+	resp, _ = post(t, a, srv, "/accounts/sessions/", url.Values{"all": {"1"}, "password": {goodPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end all = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, b, srv, "/dashboard/"); resp.StatusCode != http.StatusFound {
+		t.Fatal("the other session survived")
+	}
+	if resp, _ := get(t, a, srv, "/dashboard/"); resp.StatusCode != 200 {
+		t.Fatal("the current session was ended")
+	}
+}

@@ -189,6 +189,7 @@ var tourPages = []tourPage{
 		b.submit()
 	}},
 	{"secret", func(b *browser) { signIn(b, "alice"); b.visit("/secret/") }},
+	{"sessions", func(b *browser) { signIn(b, "alice"); b.visit("/accounts/sessions/") }},
 	{"logout", func(b *browser) { signIn(b, "alice"); b.visit("/accounts/logout/") }},
 }
 

@@ -38,6 +38,7 @@ var screenshotPages = []struct {
 	{"signup-error", true},
 	{"logout", false},
 	{"password_change", false},
+	{"sessions", false},
 	{"password_change-error", false},
 	{"dashboard", false},
 	{"secret", false},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
@@ -55,6 +56,8 @@ type Options struct {
 	// SecureCookies marks the flash and language cookies Secure.
 	SecureCookies bool
 	Log           *slog.Logger
+	// Now is the clock. The default is time.Now.
+	Now func() time.Time
 }
 
 // Handlers serves the pages.
@@ -86,6 +89,9 @@ func New(opts Options) (*Handlers, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	if opts.Perms == nil {
 		opts.Perms = func(*http.Request, string) bool { return false }
 	}
@@ -105,6 +111,7 @@ func New(opts Options) (*Handlers, error) {
 	h := &Handlers{opts: opts, pages: pages, catalogs: cats, urls: &URLs{
 		Home: "/", Dashboard: opts.LoginRedirect, Login: opts.LoginURL, Signup: "/accounts/signup/",
 		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
+		Sessions: "/accounts/sessions/",
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
@@ -143,6 +150,8 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/logout/", h.logout)
 	mux.HandleFunc("GET /accounts/password/change/", h.requireLogin(h.passwordChange))
 	mux.HandleFunc("POST /accounts/password/change/", h.requireLogin(h.passwordChange))
+	mux.HandleFunc("GET /accounts/sessions/", h.requireLogin(h.sessions))
+	mux.HandleFunc("POST /accounts/sessions/", h.requireLogin(h.sessions))
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
 		mux.HandleFunc("GET /{$}", h.home)

@@ -52,6 +52,7 @@ type URLs struct {
 	Signup         string
 	Logout         string
 	PasswordChange string
+	Sessions       string
 	SetLang        string
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }

@@ -47,7 +47,8 @@ func pageCases(l *Localizer) []pageCase {
 			Path: "/some/path/?q=1&x=<y>", SiteName: "Gatehouse Demo",
 			StaticPrefix: "/static/", Demo: true, PasswordMinLength: 8,
 			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
-				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/"},
+				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/",
+				Sessions: "/accounts/sessions/"},
 		}
 	}
 	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
@@ -110,6 +111,19 @@ func pageCases(l *Localizer) []pageCase {
 			return p
 		}()},
 		{"secret", base("secret", testUser)},
+		{"sessions", func() Page {
+			p := withForm(base("sessions", testUser), &Form{})
+			p.Data = SessionsData{Sessions: []SessionRow{
+				{ID: "a", Current: true, CreatedAt: "2026-11-29 10:00 UTC", LastSeen: "2026-11-29 10:05 UTC", IP: "192.0.2.1", UserAgent: "Firefox"},
+				{ID: "b", CreatedAt: "2026-11-28 09:00 UTC", LastSeen: "2026-11-28 09:30 UTC", IP: "198.51.100.7"},
+			}}
+			return p
+		}()},
+		{"sessions reauth", func() Page {
+			p := withForm(base("sessions", testUser), &Form{Errors: map[string][]string{"password": {"Wrong."}}})
+			p.Data = SessionsData{NeedPassword: true, Sessions: []SessionRow{{ID: "a", Current: true}, {ID: "b"}}}
+			return p
+		}()},
 		{"error nil data", func() Page { p := base("error", nil); p.Status = 500; return p }()},
 	}
 	for _, status := range errorStatuses {
@@ -368,7 +382,7 @@ func readUI(t *testing.T, lang string) map[string]json.RawMessage {
 }
 
 var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "password_change.",
-	"dashboard.", "secret.", "error.", "footer.", "lang.", "title."}
+	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")

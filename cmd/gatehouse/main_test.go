@@ -113,6 +113,9 @@ func TestUsersGroupsPermissions(t *testing.T) {
 	if !j.IsSuperuser || !j.IsStaff || len(j.Permissions) < 2 {
 		t.Errorf("superuser: %+v", j)
 	}
+	if out := c.ok("", "user", "logout", "ann"); !strings.Contains(out, "Ended 0 sessions") {
+		t.Errorf("user logout: %s", out)
+	}
 	c.ok("", "user", "set-active", "ann", "false")
 	json.Unmarshal([]byte(c.ok("", "user", "show", "ann", "--json")), &j)
 	if j.IsActive || len(j.Permissions) != 0 {

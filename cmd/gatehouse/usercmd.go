@@ -12,7 +12,7 @@ import (
 
 // cmdUser dispatches "gatehouse user SUBCOMMAND".
 func cmdUser(ctx context.Context, e *env, args []string) error {
-	const use = "usage: gatehouse user list [--json] | show USER [--json] | create USER [--email E] [--staff] [--superuser] [--password-stdin | --no-password] | set-active USER true|false | add-group USER GROUP | remove-group USER GROUP | grant USER APP.CODENAME | revoke USER APP.CODENAME | bulk-create --count N --prefix P --password PW"
+	const use = "usage: gatehouse user list [--json] | show USER [--json] | create USER [--email E] [--staff] [--superuser] [--password-stdin | --no-password] | set-active USER true|false | logout USER | add-group USER GROUP | remove-group USER GROUP | grant USER APP.CODENAME | revoke USER APP.CODENAME | bulk-create --count N --prefix P --password PW"
 	if len(args) == 0 {
 		return errors.New(use)
 	}
@@ -31,7 +31,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"list": 0, "show": 1, "create": 1, "set-active": 2, "add-group": 2, "remove-group": 2, "grant": 2, "revoke": 2}
+	want := map[string]int{"list": 0, "show": 1, "create": 1, "logout": 1, "set-active": 2, "add-group": 2, "remove-group": 2, "grant": 2, "revoke": 2}
 	n, ok := want[sub]
 	if !ok || len(pos) != n {
 		return errors.New(use)
@@ -85,6 +85,15 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		return printUser(e, j, *asJSON)
+	case "logout":
+		n, err := a.db.ListUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := a.db.DeleteUser(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Ended %d sessions of %s.\n", len(n), u.Username)
 	case "set-active":
 		active, err := parseBool(pos[1])
 		if err != nil {
