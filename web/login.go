@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/safenext"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 // LoginData is .Data of the login page.
@@ -50,17 +51,21 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, p)
 		return
 	}
-	remember := r.PostFormValue("remember") != ""
+	h.signIn(w, r, u, r.PostFormValue("remember") != "", c, p.Next, "flash.logged_in")
+}
+
+// signIn starts a session for u (a new token: the one the browser carried
+// ends), leaves a flash message and goes to the safe next or LoginRedirect.
+func (h *Handlers) signIn(w http.ResponseWriter, r *http.Request, u *user.User, remember bool, c account.Client, next, flashKey string) {
 	if _, err := h.opts.Sessions.Start(w, r, u.ID, remember, c.IP, c.UserAgent); err != nil {
-		h.internalError(w, r, "login: session", err)
+		h.internalError(w, r, "sign in: session", err)
 		return
 	}
-	h.flash(w, r, "success", "flash.logged_in")
-	target := p.Next
-	if target == "" {
-		target = h.opts.LoginRedirect
+	h.flash(w, r, "success", flashKey)
+	if next == "" {
+		next = h.opts.LoginRedirect
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *Handlers) loginMethod() account.LoginMethod {

@@ -44,14 +44,5 @@ func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, p)
 		return
 	}
-	if _, err := h.opts.Sessions.Start(w, r, u.ID, false, c.IP, c.UserAgent); err != nil {
-		h.internalError(w, r, "signup: session", err)
-		return
-	}
-	h.flash(w, r, "success", "flash.signed_up")
-	target := p.Next
-	if target == "" {
-		target = h.opts.LoginRedirect
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	h.signIn(w, r, u, false, c, p.Next, "flash.signed_up")
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
-// expireSessions deletes expired sessions every ten minutes, so the table holds
-// only live ones (expiry itself is enforced on every request regardless).
+// expireSessions deletes expired sessions and rate-limit counters every ten
+// minutes, so the tables hold only live rows (expiry itself is enforced on
+// every request regardless).
 func expireSessions(ctx context.Context, db *sqlstore.DB, gh *gatehouse.Gatehouse, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -22,8 +23,9 @@ func expireSessions(ctx context.Context, db *sqlstore.DB, gh *gatehouse.Gatehous
 		}
 		cfg := gh.Sessions().Config()
 		now := time.Now()
-		// The shorter idle timeout is safe for every session: remembered ones
-		// are kept alive by their own longer limit only if touched within it.
+		// Idle past the longest idle timeout (remember-me's) is dead for every
+		// session; shorter-lived ones are refused on use and go at their
+		// absolute expiry.
 		n, err := db.DeleteExpired(ctx, now, now.Add(-cfg.RememberIdleTimeout))
 		if err != nil {
 			log.Warn("expire sessions", "err", err)
@@ -31,6 +33,9 @@ func expireSessions(ctx context.Context, db *sqlstore.DB, gh *gatehouse.Gatehous
 		}
 		if n > 0 {
 			log.Info("expired sessions deleted", "count", n)
+		}
+		if _, err := db.DeleteExpiredLimits(ctx, now); err != nil {
+			log.Warn("expire rate-limit counters", "err", err)
 		}
 	}
 }
