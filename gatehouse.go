@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
@@ -118,6 +119,11 @@ func New(cfg Config) (*Gatehouse, error) {
 		cfg.Session.Now = cfg.Now
 	}
 	cfg.Session.Secure = cfg.Session.Secure || secure
+	name := cfg.SiteName
+	if name == "" {
+		name = "Gatehouse"
+	}
+	cfg.Account.ContextWords = append(cfg.Account.ContextWords, strings.Fields(name)...)
 	g := &Gatehouse{cfg: cfg, ip: clientip.Resolver{TrustedProxies: cfg.TrustedProxies}}
 	g.account = &account.Service{
 		Users: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,

@@ -196,6 +196,12 @@ func TestPasswordRulesAtSignup(t *testing.T) {
 			t.Errorf("password %q: %v, want %s", p, err, code)
 		}
 	}
+	s.Config.ContextWords = []string{"Gatehouse", "ab"}
+	for _, p := range []string{"Gatehouse2026!", "my-ＧＡＴＥＨＯＵＳＥ-pass"} {
+		if _, err := s.Signup(ctx, account.SignupInput{Username: "ctx", Password1: p, Password2: p}, c); !account.HasCode(err, account.CodePasswordContext) {
+			t.Errorf("password %q built on the site name: %v", p, err)
+		}
+	}
 	// 64 emoji and a long all-lowercase phrase are fine (no composition rules).
 	for i, p := range []string{strings.Repeat("🔑", 64), "the quick brown fox jumps over the lazy dog"} {
 		if _, err := s.Signup(ctx, account.SignupInput{Username: fmt.Sprintf("ok%d", i), Password1: p, Password2: p}, c); err != nil {

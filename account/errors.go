@@ -18,6 +18,7 @@ const (
 	CodeEmailTaken         = "email_taken"
 	CodePasswordMismatch   = "password_mismatch"
 	CodePasswordIncorrect  = "password_incorrect"
+	CodePasswordContext    = "password_context"
 	CodeInputTooLong       = "input_too_long"
 	CodeSignupClosed       = "signup_closed"
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -73,6 +74,9 @@ func (s *Service) checkNewPassword(u *user.User, p1, p2 string) Errors {
 		for _, p := range password.Validate(p1, attrs, s.validators()...) {
 			errs = append(errs, fieldErr("password1", p.Code, p.Params))
 		}
+		if s.contextWord(p1) {
+			errs = append(errs, fieldErr("password1", CodePasswordContext, nil))
+		}
 	}
 	if p2 == "" {
 		errs = append(errs, fieldErr("password2", CodeRequired, nil))
@@ -80,4 +84,16 @@ func (s *Service) checkNewPassword(u *user.User, p1, p2 string) Errors {
 		errs = append(errs, fieldErr("password2", CodePasswordMismatch, nil))
 	}
 	return errs
+}
+
+// contextWord reports whether pw contains one of the service's context words
+// (case and width folded).
+func (s *Service) contextWord(pw string) bool {
+	folded := user.CanonicalUsername(pw)
+	for _, w := range s.Config.ContextWords {
+		if len([]rune(w)) >= 4 && strings.Contains(folded, user.CanonicalUsername(w)) {
+			return true
+		}
+	}
+	return false
 }

@@ -41,6 +41,11 @@ type Config struct {
 	FailedLoginsPerIP ratelimit.Limit
 	// SignupsPerIP: the default is 20 per minute (allauth's signup 20/m/ip).
 	SignupsPerIP ratelimit.Limit
+	// ContextWords are words of this service (its name, its domain) that a
+	// password may not be built on: "Gatehouse2026" is refused when
+	// "gatehouse" is one (SECURITY.md P3). Words shorter than 4 characters
+	// are ignored. The root package adds the site name.
+	ContextWords []string
 	// UsernameBlocklist holds usernames nobody may take (canonical compare).
 	// The default blocks a few operator names: admin, root, administrator, …
 	UsernameBlocklist []string
