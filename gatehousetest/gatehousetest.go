@@ -1,6 +1,3 @@
-// Package gatehousetest starts a real Gatehouse for tests, in the style of
-// net/http/httptest: a temporary SQLite database, migrated, the demo site
-// mounted, served on 127.0.0.1.
 package gatehousetest
 
 import (
