@@ -85,6 +85,18 @@ func (g *Gatehouse) loadCached(ctx context.Context, gs AuthGenerationStore, tok 
 	}
 	id := session.HashToken(tok)
 	e := g.cache.get(gen, id)
+	if e != nil {
+		e.mu.Lock()
+		alive := g.sessions.Alive(&e.sess)
+		e.mu.Unlock()
+		if !alive {
+			// Another instance may have recorded activity that this copy
+			// lacks (activity does not move the generation): decide on a
+			// fresh read, never on the cached one.
+			g.cache.drop(id)
+			e = nil
+		}
+	}
 	if e == nil {
 		s, u, err := g.findSessionUser(ctx, tok)
 		if err != nil || s == nil || u == nil {

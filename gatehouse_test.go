@@ -612,3 +612,25 @@ func TestSessionsPageListsAndEndsSessions(t *testing.T) {
 		t.Fatal("the current session was ended")
 	}
 }
+
+// TestCachedSessionNotExpiredOnStaleActivity: activity recorded elsewhere (as
+// another instance would) keeps a session alive even when this instance's
+// cached copy looks idle.
+func TestCachedSessionNotExpiredOnStaleActivity(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) { c.Now = clock; c.Session.IdleTimeout = time.Hour })
+	u := srv.CreateUser(t, "tess", "", goodPassword)
+	c := srv.Client()
+	login(t, c, srv, "tess", goodPassword)
+	get(t, c, srv, "/dashboard/") // cached here
+	now = now.Add(50 * time.Minute)
+	ss, _ := srv.DB.ListUser(context.Background(), u.ID)
+	if err := srv.DB.Touch(context.Background(), ss[0].ID, now); err != nil { // "another instance" saw the user
+		t.Fatal(err)
+	}
+	now = now.Add(20 * time.Minute) // 70 min after the cached activity, 20 after the real one
+	if resp, _ := get(t, c, srv, "/dashboard/"); resp.StatusCode != 200 {
+		t.Fatalf("session ended on a stale cached activity time: %d", resp.StatusCode)
+	}
+}

@@ -118,6 +118,10 @@ func (m *Manager) Check(ctx context.Context, s *Session) (alive bool, err error)
 	return true, nil
 }
 
+// Alive reports whether s is within its idle and absolute limits now,
+// without touching the store.
+func (m *Manager) Alive(s *Session) bool { return m.alive(s, m.cfg.Now()) }
+
 func (m *Manager) alive(s *Session, now time.Time) bool {
 	idle := m.cfg.IdleTimeout
 	if s.Remember {
