@@ -30,12 +30,7 @@ func openAdmin(ctx context.Context, e *env) (*admin, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := gatehouseConfig(e.settings, db, log)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	gh, err := gatehouse.New(cfg)
+	gh, err := buildGatehouse(ctx, e.settings, db, log)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -222,3 +222,24 @@ func siteURL(s *Settings) string {
 	}
 	return "http://" + s.str("addr")
 }
+
+// buildGatehouse makes the Gatehouse of the settings over db and, when the
+// demo site is on, creates its permission demo.view_secret (as Django
+// creates a model's permissions after migrate), so that
+// "gatehouse user grant USER demo.view_secret" works on a fresh database.
+func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog.Logger) (*gatehouse.Gatehouse, error) {
+	cfg, err := gatehouseConfig(s, db, log)
+	if err != nil {
+		return nil, err
+	}
+	gh, err := gatehouse.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := gh.EnsurePermissions(ctx, gatehouse.DemoPermission); err != nil {
+			return nil, err
+		}
+	}
+	return gh, nil
+}

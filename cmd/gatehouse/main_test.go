@@ -92,6 +92,8 @@ func TestUsersGroupsPermissions(t *testing.T) {
 	c.ok("", "user", "add-group", "ann", "editors")
 	c.ok("", "perm", "create", "blog.view_stats")
 	c.ok("", "user", "grant", "ann", "blog.view_stats")
+	c.ok("", "user", "grant", "ann", "demo.view_secret") // the demo's permission exists on a fresh database
+	c.ok("", "user", "revoke", "ann", "demo.view_secret")
 
 	var j userJSON
 	if err := json.Unmarshal([]byte(c.ok("", "user", "show", "ann", "--json")), &j); err != nil {

@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/mail"
 )
 
@@ -46,11 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	cfg, err := gatehouseConfig(e.settings, db, log)
-	if err != nil {
-		return err
-	}
-	gh, err := gatehouse.New(cfg)
+	gh, err := buildGatehouse(ctx, e.settings, db, log)
 	if err != nil {
 		return err
 	}
