@@ -252,3 +252,28 @@ func TestJourneyPasswordChange(t *testing.T) {
 	b.login("erin", "a-brand-new-passphrase")
 	b.wantPath("/dashboard/")
 }
+
+// Signed in on two browsers: the first sees both sessions and signs the
+// other one out; the other browser is back at the login page.
+func TestJourneyEndAnotherSession(t *testing.T) {
+	srv := gatehousetest.NewServer(t)
+	srv.CreateUser(t, "uma", "uma@example.com", goodPassword)
+	en := catalog(srv, "en")
+	laptop, phone := newBrowser(t, srv), newBrowser(t, srv)
+	laptop.login("uma", goodPassword)
+	phone.login("uma", goodPassword)
+
+	laptop.visit("/dashboard/")
+	laptop.clickLink(en.T("dashboard.sessions"))
+	laptop.wantPath("/accounts/sessions/")
+	laptop.see(en.T("sessions.heading"), en.T("sessions.current"))
+	laptop.clickButton(en.T("sessions.end"))
+	laptop.wantPath("/accounts/sessions/")
+	laptop.see(en.T("flash.sessions_ended"))
+	if strings.Contains(laptop.text(), en.T("sessions.end")) {
+		t.Error("the ended session is still listed")
+	}
+
+	phone.visit("/dashboard/")
+	phone.wantPath("/accounts/login/?next=%2Fdashboard%2F")
+}
