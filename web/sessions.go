@@ -28,7 +28,8 @@ type SessionRow struct {
 	CreatedAt string
 	LastSeen  string
 	IP        string
-	UserAgent string
+	UserAgent string // as sent
+	Device    string // DescribeUserAgent(UserAgent)
 }
 
 // sessions lists the signed-in user's sessions and ends one of them (POST
@@ -87,7 +88,7 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 	for _, s := range list {
 		d.Sessions = append(d.Sessions, SessionRow{ID: s.ID, Current: s.ID == cur.ID,
 			CreatedAt: s.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeen: s.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"),
-			IP: s.IP, UserAgent: s.UserAgent})
+			IP: s.IP, UserAgent: s.UserAgent, Device: DescribeUserAgent(s.UserAgent)})
 	}
 	p.Data = d
 	h.render(w, r, status, p)

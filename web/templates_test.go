@@ -114,7 +114,7 @@ func pageCases(l *Localizer) []pageCase {
 		{"sessions", func() Page {
 			p := withForm(base("sessions", testUser), &Form{})
 			p.Data = SessionsData{Sessions: []SessionRow{
-				{ID: "a", Current: true, CreatedAt: "2026-11-29 10:00 UTC", LastSeen: "2026-11-29 10:05 UTC", IP: "192.0.2.1", UserAgent: "Firefox"},
+				{ID: "a", Current: true, CreatedAt: "2026-11-29 10:00 UTC", LastSeen: "2026-11-29 10:05 UTC", IP: "192.0.2.1", UserAgent: "Firefox/133.0", Device: "Firefox 133"},
 				{ID: "b", CreatedAt: "2026-11-28 09:00 UTC", LastSeen: "2026-11-28 09:30 UTC", IP: "198.51.100.7"},
 			}}
 			return p
