@@ -94,6 +94,14 @@ func (db *DB) Close() error {
 	if db.tx != nil {
 		return errors.New("sqlstore: Close inside Atomic")
 	}
+	// The watchers first: they hold a connection (and, on PostgreSQL, a
+	// listening goroutine) of their own.
+	if db.gen != nil {
+		db.gen.close()
+	}
+	if db.pgw != nil {
+		db.pgw.close()
+	}
 	err := errors.Join(db.stmts.close(), db.pool.Close())
 	if db.read != db.pool {
 		err = errors.Join(err, db.read.Close())

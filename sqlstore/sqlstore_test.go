@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -346,6 +347,45 @@ func TestAuthGenerationSeesOtherConnections(t *testing.T) {
 					t.Fatalf("a change through another connection did not move the generation within 1 s")
 				}
 				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestCloseStopsWatchers: Close ends the generation watchers' connections and
+// goroutines, so opening and closing stores leaks nothing.
+func TestCloseStopsWatchers(t *testing.T) {
+	for name, url := range map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "w.db") },
+		"postgres": func(t *testing.T) string { return postgresSchema(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := url(t)
+			before := runtime.NumGoroutine()
+			for i := 0; i < 3; i++ {
+				db, err := sqlstore.Open(t.Context(), u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Migrate(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if !sqlstore.WaitListener(db, 5*time.Second) {
+					t.Fatal("listener did not come up")
+				}
+				if _, err := db.AuthGeneration(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deadline := time.Now().Add(3 * time.Second)
+			for runtime.NumGoroutine() > before+2 {
+				if time.Now().After(deadline) {
+					t.Fatalf("goroutines %d before, %d after three open/close cycles", before, runtime.NumGoroutine())
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		})
 	}

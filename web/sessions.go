@@ -41,7 +41,6 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "sessions")
 	p.Form = &Form{}
 	now := h.opts.Now()
-	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		if !h.parseForm(w, r) {
 			return
@@ -53,7 +52,6 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 			}
 			if !ok {
 				p.Form.Errors = map[string][]string{"password": {p.L.T("error.password_incorrect")}}
-				status = http.StatusOK
 			} else {
 				cur.AuthAt = now.UTC().Truncate(time.Microsecond)
 				if err := h.opts.Sessions.Store.Save(ctx, *cur); err != nil {
@@ -91,7 +89,7 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 			IP: s.IP, UserAgent: s.UserAgent, Device: DescribeUserAgent(s.UserAgent)})
 	}
 	p.Data = d
-	h.render(w, r, status, p)
+	h.render(w, r, http.StatusOK, p)
 }
 
 // endOwnSession deletes session id only when it belongs to the user.

@@ -82,11 +82,3 @@ func (a *admin) problems(err error) []string {
 	}
 	return out
 }
-
-// oneLine turns account errors into one error line.
-func (a *admin) oneLine(err error) error {
-	if ps := a.problems(err); len(ps) > 0 {
-		return errors.New(strings.Join(ps, "; "))
-	}
-	return err
-}
