@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-
-	"golang.org/x/crypto/argon2"
 )
 
 // Argon2 defaults (OWASP Password Storage Cheat Sheet, first option).
@@ -57,7 +55,7 @@ func (Argon2Hasher) Algorithm() string { return "argon2" }
 func (h Argon2Hasher) Hash(password string) (string, error) {
 	m, t, p := h.params()
 	salt := newSalt()
-	key := argon2.IDKey([]byte(password), []byte(salt), t, m, p, argon2KeyLen)
+	key := argon2Key(argon2id, argon2Version13, []byte(password), []byte(salt), t, m, uint32(p), argon2KeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("argon2$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s",
 		m, t, p, b64.EncodeToString([]byte(salt)), b64.EncodeToString(key)), nil
@@ -69,15 +67,7 @@ func (h Argon2Hasher) Verify(password, encoded string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var key []byte
-	switch {
-	case a.version == argon2Version13 && a.mode == argon2id:
-		key = argon2.IDKey([]byte(password), a.salt, a.time, a.memory, uint8(a.threads), uint32(len(a.hash)))
-	case a.version == argon2Version13 && a.mode == argon2i:
-		key = argon2.Key([]byte(password), a.salt, a.time, a.memory, uint8(a.threads), uint32(len(a.hash)))
-	default:
-		key = argon2Ref(a.mode, a.version, []byte(password), a.salt, a.time, a.memory, a.threads, uint32(len(a.hash)))
-	}
+	key := argon2Key(a.mode, a.version, []byte(password), a.salt, a.time, a.memory, a.threads, uint32(len(a.hash)))
 	return subtle.ConstantTimeCompare(key, a.hash) == 1, nil
 }
 

@@ -3,18 +3,21 @@ package password
 import (
 	"encoding/binary"
 	"hash"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
 
-// This file is a small portable Argon2 (RFC 9106) used only for the encodings
-// golang.org/x/crypto/argon2 cannot compute: version 0x10 hashes (written by
-// argon2 libraries before 2016; Django still verifies "argon2$argon2i$m=…"
-// without a "v=" field as version 0x10) and the argon2d variant. The
-// structure follows golang.org/x/crypto/argon2 (BSD licence, The Go Authors);
-// it runs lanes sequentially, which gives the same result because a segment
-// never references a block of another lane's current segment. Its output for
-// version 0x13 is tested against x/crypto.
+// This file is Gatehouse's Argon2 (RFC 9106): all three types (argon2d,
+// argon2i, argon2id) and both versions (0x13, and 0x10 as argon2 libraries
+// wrote before 2016; Django still verifies "argon2$argon2i$m=…" without a
+// "v=" field as version 0x10). Unlike golang.org/x/crypto/argon2, which
+// allocates (and the runtime zeroes) the whole memory of every hash, it
+// fills blocks from a small pool (argon2pool.go), so a server hashing
+// continuously keeps a fixed footprint and makes no garbage. Lanes of one
+// slice run in parallel. Its output is tested against x/crypto and against
+// hashes made by Django.
+//go:generate go run gen_blamka.go
 
 const (
 	argon2d         = 0
@@ -27,15 +30,16 @@ const (
 
 type a2block [128]uint64
 
-// argon2Ref derives keyLen bytes with the given Argon2 type and version.
+// argon2Key derives keyLen bytes with the given Argon2 type and version.
 // Callers bound time, memory and threads; time and threads must be ≥ 1.
-func argon2Ref(mode, version uint32, password, salt []byte, time, memory, threads, keyLen uint32) []byte {
+func argon2Key(mode, version uint32, password, salt []byte, time, memory, threads, keyLen uint32) []byte {
 	h0 := a2InitHash(mode, version, password, salt, time, memory, threads, keyLen)
 	memory = memory / (a2SyncPoints * threads) * (a2SyncPoints * threads)
 	if memory < 2*a2SyncPoints*threads {
 		memory = 2 * a2SyncPoints * threads
 	}
-	B := make([]a2block, memory)
+	B := a2memory.get(int(memory))
+	defer a2memory.put(B)
 	laneLen := memory / threads
 	var buf [1024]byte
 	for lane := uint32(0); lane < threads; lane++ {
@@ -48,11 +52,16 @@ func argon2Ref(mode, version uint32, password, salt []byte, time, memory, thread
 			}
 		}
 	}
+	var wg sync.WaitGroup
 	for n := uint32(0); n < time; n++ {
 		for slice := uint32(0); slice < a2SyncPoints; slice++ {
-			for lane := uint32(0); lane < threads; lane++ {
-				a2Segment(B, mode, version, n, slice, lane, time, memory, threads)
+			// A segment reads only blocks outside the other lanes' current
+			// segments, so the lanes of a slice may run at once.
+			for lane := uint32(1); lane < threads; lane++ {
+				wg.Go(func() { a2Segment(B, mode, version, n, slice, lane, time, memory, threads) })
 			}
+			a2Segment(B, mode, version, n, slice, 0, time, memory, threads)
+			wg.Wait()
 		}
 	}
 	last := B[memory-1]
@@ -87,7 +96,7 @@ func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads
 	laneLen := memory / threads
 	segLen := laneLen / a2SyncPoints
 	independent := mode == argon2i || (mode == argon2id && n == 0 && slice < a2SyncPoints/2)
-	var addresses, in, zero a2block
+	var addresses, in, zero, tmp a2block
 	if independent {
 		in[0], in[1], in[2] = uint64(n), uint64(lane), uint64(slice)
 		in[3], in[4], in[5] = uint64(memory), uint64(time), uint64(mode)
@@ -97,8 +106,8 @@ func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads
 		index = 2
 		if independent {
 			in[6]++
-			a2Fill(&addresses, &in, &zero, false)
-			a2Fill(&addresses, &addresses, &zero, false)
+			a2Fill(&addresses, &in, &zero, &tmp, false)
+			a2Fill(&addresses, &addresses, &zero, &tmp, false)
 		}
 	}
 	offset := lane*laneLen + slice*segLen + index
@@ -112,15 +121,15 @@ func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads
 		if independent {
 			if index%128 == 0 {
 				in[6]++
-				a2Fill(&addresses, &in, &zero, false)
-				a2Fill(&addresses, &addresses, &zero, false)
+				a2Fill(&addresses, &in, &zero, &tmp, false)
+				a2Fill(&addresses, &addresses, &zero, &tmp, false)
 			}
 			rnd = addresses[index%128]
 		} else {
 			rnd = B[prev][0]
 		}
 		ref := a2IndexAlpha(rnd, laneLen, segLen, threads, n, slice, lane, index)
-		a2Fill(&B[offset], &B[prev], &B[ref], xor)
+		a2Fill(&B[offset], &B[prev], &B[ref], &tmp, xor)
 	}
 }
 
@@ -149,60 +158,31 @@ func a2IndexAlpha(rnd uint64, laneLen, segLen, threads, n, slice, lane, index ui
 }
 
 // a2Fill computes the compression function G(x, y) into out, XORing into
-// the previous content of out when xor is set (version 0x13, passes ≥ 1).
-func a2Fill(out, x, y *a2block, xor bool) {
-	var r, q a2block
-	for i := range r {
-		r[i] = x[i] ^ y[i]
+// the previous content of out when xor is set (version 0x13, passes ≥ 1),
+// with tmp as scratch. out may be x.
+func a2Fill(out, x, y, tmp *a2block, xor bool) {
+	if a2HasAVX2 {
+		a2fillAVX2(out, x, y, tmp, xor)
+		return
 	}
-	q = r
-	for i := 0; i < 8; i++ {
-		b := 16 * i
-		a2Round(&q, [16]int{b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12, b + 13, b + 14, b + 15})
+	a2FillGeneric(out, x, y, tmp, xor)
+}
+
+// a2FillGeneric is a2Fill in portable Go.
+func a2FillGeneric(out, x, y, tmp *a2block, xor bool) {
+	for i := range tmp {
+		tmp[i] = x[i] ^ y[i]
 	}
-	for i := 0; i < 8; i++ {
-		b := 2 * i
-		a2Round(&q, [16]int{b, b + 1, b + 16, b + 17, b + 32, b + 33, b + 48, b + 49, b + 64, b + 65, b + 80, b + 81, b + 96, b + 97, b + 112, b + 113})
-	}
-	for i := range out {
-		if xor {
-			out[i] ^= q[i] ^ r[i]
-		} else {
-			out[i] = q[i] ^ r[i]
+	a2permute(tmp)
+	if xor {
+		for i := range out {
+			out[i] ^= tmp[i] ^ x[i] ^ y[i]
+		}
+	} else {
+		for i := range out {
+			out[i] = tmp[i] ^ x[i] ^ y[i]
 		}
 	}
-}
-
-// a2Round is the BlaMka round P on the 16 words of q selected by idx.
-func a2Round(q *a2block, idx [16]int) {
-	var v [16]uint64
-	for i, j := range idx {
-		v[i] = q[j]
-	}
-	a2G(&v, 0, 4, 8, 12)
-	a2G(&v, 1, 5, 9, 13)
-	a2G(&v, 2, 6, 10, 14)
-	a2G(&v, 3, 7, 11, 15)
-	a2G(&v, 0, 5, 10, 15)
-	a2G(&v, 1, 6, 11, 12)
-	a2G(&v, 2, 7, 8, 13)
-	a2G(&v, 3, 4, 9, 14)
-	for i, j := range idx {
-		q[j] = v[i]
-	}
-}
-
-func a2G(v *[16]uint64, a, b, c, d int) {
-	fbm := func(x, y uint64) uint64 { return x + y + 2*uint64(uint32(x))*uint64(uint32(y)) }
-	rotr := func(x uint64, k uint) uint64 { return x>>k | x<<(64-k) }
-	v[a] = fbm(v[a], v[b])
-	v[d] = rotr(v[d]^v[a], 32)
-	v[c] = fbm(v[c], v[d])
-	v[b] = rotr(v[b]^v[c], 24)
-	v[a] = fbm(v[a], v[b])
-	v[d] = rotr(v[d]^v[a], 16)
-	v[c] = fbm(v[c], v[d])
-	v[b] = rotr(v[b]^v[c], 63)
 }
 
 // a2Hash is Argon2's variable-length hash H' (RFC 9106 §3.3).

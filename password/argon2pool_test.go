@@ -1,0 +1,87 @@
+package password
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+func TestA2PoolBounds(t *testing.T) {
+	p := newA2Pool(2, 100*a2BlockBytes)
+	a, b, c := p.get(30), p.get(40), p.get(50)
+	p.put(a)
+	p.put(b)
+	p.put(c) // the pool is full: c (50) replaces a (30)
+	if len(p.free) != 2 || p.bytes != 90*a2BlockBytes {
+		t.Fatalf("pool holds %d buffers, %d bytes; want 2 buffers, 90 blocks", len(p.free), p.bytes)
+	}
+	p.put(make([]a2block, 200)) // over maxBytes: dropped
+	if p.bytes != 90*a2BlockBytes {
+		t.Fatalf("pool kept a buffer over its byte bound: %d bytes", p.bytes)
+	}
+	if g := p.get(35); cap(g) != 40 {
+		t.Errorf("get(35) reused a buffer of %d blocks, want the smallest that fits (40)", cap(g))
+	}
+	if g := p.get(45); cap(g) != 50 || len(g) != 45 {
+		t.Errorf("get(45) = len %d cap %d, want len 45 cap 50", len(g), cap(g))
+	}
+	if g := p.get(10); cap(g) != 10 {
+		t.Errorf("get from an empty pool = cap %d, want a new buffer of 10", cap(g))
+	}
+}
+
+// TestArgon2HashMakesNoGarbage checks what the pool is for: after the first
+// hash, hashing with the default cost allocates a few hundred bytes, not
+// argon2's 19 MiB.
+func TestArgon2HashMakesNoGarbage(t *testing.T) {
+	h := Argon2Hasher{}
+	if _, err := h.Hash("warm up the pool"); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 3 {
+		if _, err := h.Hash("correct horse battery staple"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<10 {
+		t.Errorf("3 argon2id hashes allocated %d bytes; the pool should make that a few KiB", got)
+	}
+}
+
+// TestA2FillAVX2MatchesGeneric checks the assembly compression function
+// against the portable one on random blocks, with and without XOR, and
+// with out aliasing x as address generation does.
+func TestA2FillAVX2MatchesGeneric(t *testing.T) {
+	if !a2HasAVX2 {
+		t.Skip("no AVX2 on this CPU (or the purego tag): only the portable compression function runs here")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	random := func() *a2block {
+		var b a2block
+		for i := range b {
+			b[i] = r.Uint64()
+		}
+		return &b
+	}
+	var tmp a2block
+	for i := 0; i < 200; i++ {
+		x, y, out := random(), random(), random()
+		xor := i%2 == 1
+		want, got := *out, *out
+		a2FillGeneric(&want, x, y, &tmp, xor)
+		a2fillAVX2(&got, x, y, &tmp, xor)
+		if got != want {
+			t.Fatalf("block %d (xor %v): AVX2 and portable G differ", i, xor)
+		}
+		alias := *x
+		a2fillAVX2(&alias, &alias, y, &tmp, xor)
+		want = *x
+		a2FillGeneric(&want, x, y, &tmp, xor)
+		if alias != want {
+			t.Fatalf("block %d (xor %v): AVX2 G with out = x differs", i, xor)
+		}
+	}
+}
