@@ -6,11 +6,12 @@
 //
 //   - argon2_blamka.go, portable Go, every index a constant and the sixteen
 //     words of a round in locals;
+//
 //   - argon2_amd64.s, AVX2: a round's four G functions run as one on four
 //     64-bit lanes (VPMULUDQ is BlaMka's 32×32→64 product), the diagonal
 //     step by rotating lanes with VPERMQ.
 //
-//	go generate ./password
+//     go generate ./password
 package main
 
 import (
