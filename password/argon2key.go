@@ -38,8 +38,9 @@ func argon2Key(mode, version uint32, password, salt []byte, time, memory, thread
 	if memory < 2*a2SyncPoints*threads {
 		memory = 2 * a2SyncPoints * threads
 	}
-	B := a2memory.get(int(memory))
-	defer a2memory.put(B)
+	mem := a2memory.get(int(memory))
+	defer a2memory.put(mem)
+	B := mem.blocks
 	laneLen := memory / threads
 	var buf [1024]byte
 	for lane := uint32(0); lane < threads; lane++ {

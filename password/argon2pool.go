@@ -7,12 +7,22 @@ import (
 
 // a2PoolMaxBytes bounds the memory a2memory keeps between hashes. It holds
 // one default argon2id hash (19 MiB) per CPU with room for a raised cost;
-// the memory of larger hashes (Django 3.2 wrote m=102400, 100 MiB) is left
-// to the garbage collector after use.
+// the memory of larger hashes (Django 3.2 wrote m=102400, 100 MiB) is
+// returned to the system after use.
 const a2PoolMaxBytes = 256 << 20
+
+// a2BlockBytes is the size of one Argon2 block.
+const a2BlockBytes = 1024
 
 // a2memory is the memory of the Argon2 hashes of this process.
 var a2memory = newA2Pool(runtime.NumCPU(), a2PoolMaxBytes)
+
+// a2buf is the memory of one Argon2 hash: blocks, and whether a2alloc
+// mapped them outside the heap (then they are unmapped when dropped).
+type a2buf struct {
+	blocks []a2block
+	mapped bool
+}
 
 // a2Pool keeps the block memory of finished Argon2 hashes for the next
 // ones: at most max buffers of at most maxBytes in all. Hashing is
@@ -23,7 +33,7 @@ var a2memory = newA2Pool(runtime.NumCPU(), a2PoolMaxBytes)
 // first pass before reading it, and the memory never leaves the process.
 type a2Pool struct {
 	mu       sync.Mutex
-	free     [][]a2block
+	free     []a2buf
 	max      int
 	maxBytes int
 	bytes    int // held in free
@@ -33,62 +43,82 @@ func newA2Pool(max, maxBytes int) *a2Pool {
 	return &a2Pool{max: max, maxBytes: maxBytes}
 }
 
-// get returns n blocks: a free buffer of exactly n, else one of the smallest
-// larger capacity, else a new one.
-func (p *a2Pool) get(n int) []a2block {
+// get returns a buffer of n blocks: a free one of exactly n, else one of
+// the smallest larger capacity, else a new one.
+func (p *a2Pool) get(n int) a2buf {
 	p.mu.Lock()
 	best := -1
 	for i, b := range p.free {
-		if cap(b) >= n && (best < 0 || cap(b) < cap(p.free[best])) {
+		if c := cap(b.blocks); c >= n && (best < 0 || c < cap(p.free[best].blocks)) {
 			best = i
-			if cap(b) == n {
+			if c == n {
 				break
 			}
 		}
 	}
-	if best >= 0 {
-		b := p.free[best]
-		last := len(p.free) - 1
-		p.free[best] = p.free[last]
-		p.free[last] = nil
-		p.free = p.free[:last]
-		p.bytes -= cap(b) * a2BlockBytes
+	if best < 0 {
 		p.mu.Unlock()
-		return b[:n]
+		blocks, mapped := a2alloc(n)
+		return a2buf{blocks, mapped}
 	}
+	b := p.take(best)
 	p.mu.Unlock()
-	return make([]a2block, n)
+	b.blocks = b.blocks[:n]
+	return b
+}
+
+// take removes and returns free buffer i; p.mu is held.
+func (p *a2Pool) take(i int) a2buf {
+	b := p.free[i]
+	last := len(p.free) - 1
+	p.free[i] = p.free[last]
+	p.free[last] = a2buf{}
+	p.free = p.free[:last]
+	p.bytes -= cap(b.blocks) * a2BlockBytes
+	return b
 }
 
 // put returns b to the pool if it fits within the pool's bounds; if the
 // pool is full, b replaces the smallest held buffer when it is larger, so
-// the pool converges on the size in use.
-func (p *a2Pool) put(b []a2block) {
-	size := cap(b) * a2BlockBytes
+// the pool converges on the size in use. What the pool does not keep is
+// freed.
+func (p *a2Pool) put(b a2buf) {
+	b.blocks = b.blocks[:cap(b.blocks)]
+	if drop := p.keep(b); drop.mapped {
+		a2free(drop.blocks)
+	}
+}
+
+// keep adds b to the pool and returns the buffer that no longer fits:
+// b itself, an evicted one, or none.
+func (p *a2Pool) keep(b a2buf) a2buf {
+	size := cap(b.blocks) * a2BlockBytes
 	if size > p.maxBytes {
-		return
+		return b
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for len(p.free) > 0 && (len(p.free) >= p.max || p.bytes+size > p.maxBytes) {
-		small := 0
+	if len(p.free) >= p.max || p.bytes+size > p.maxBytes {
+		small := -1
 		for i, f := range p.free {
-			if cap(f) < cap(p.free[small]) {
+			if small < 0 || cap(f.blocks) < cap(p.free[small].blocks) {
 				small = i
 			}
 		}
-		if cap(p.free[small]) >= cap(b) {
-			return
+		if small < 0 || cap(p.free[small].blocks) >= cap(b.blocks) {
+			return b
 		}
-		p.bytes -= cap(p.free[small]) * a2BlockBytes
-		last := len(p.free) - 1
-		p.free[small] = p.free[last]
-		p.free[last] = nil
-		p.free = p.free[:last]
+		evicted := p.take(small)
+		if p.bytes+size > p.maxBytes {
+			p.free = append(p.free, evicted)
+			p.bytes += cap(evicted.blocks) * a2BlockBytes
+			return b
+		}
+		p.free = append(p.free, b)
+		p.bytes += size
+		return evicted
 	}
-	p.free = append(p.free, b[:cap(b)])
+	p.free = append(p.free, b)
 	p.bytes += size
+	return a2buf{}
 }
-
-// a2BlockBytes is the size of one Argon2 block.
-const a2BlockBytes = 1024

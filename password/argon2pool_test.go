@@ -11,22 +11,28 @@ func TestA2PoolBounds(t *testing.T) {
 	a, b, c := p.get(30), p.get(40), p.get(50)
 	p.put(a)
 	p.put(b)
-	p.put(c) // the pool is full: c (50) replaces a (30)
+	p.put(c) // the pool is full: c (50) replaces a (30), which is freed
 	if len(p.free) != 2 || p.bytes != 90*a2BlockBytes {
 		t.Fatalf("pool holds %d buffers, %d bytes; want 2 buffers, 90 blocks", len(p.free), p.bytes)
 	}
-	p.put(make([]a2block, 200)) // over maxBytes: dropped
+	p.put(p.get(200)) // over maxBytes: freed
 	if p.bytes != 90*a2BlockBytes {
 		t.Fatalf("pool kept a buffer over its byte bound: %d bytes", p.bytes)
 	}
-	if g := p.get(35); cap(g) != 40 {
-		t.Errorf("get(35) reused a buffer of %d blocks, want the smallest that fits (40)", cap(g))
+	p.put(p.get(20)) // smaller than all it holds: freed
+	if len(p.free) != 2 || p.bytes != 90*a2BlockBytes {
+		t.Fatalf("pool holds %d buffers, %d bytes after a small put; want 2, 90 blocks", len(p.free), p.bytes)
 	}
-	if g := p.get(45); cap(g) != 50 || len(g) != 45 {
-		t.Errorf("get(45) = len %d cap %d, want len 45 cap 50", len(g), cap(g))
+	d := p.get(35)
+	if cap(d.blocks) != 40 || len(d.blocks) != 35 {
+		t.Errorf("get(35) = len %d cap %d, want the smallest that fits (40) cut to 35", len(d.blocks), cap(d.blocks))
 	}
-	if g := p.get(10); cap(g) != 10 {
-		t.Errorf("get from an empty pool = cap %d, want a new buffer of 10", cap(g))
+	d.blocks[34][127] = 7 // the memory is usable
+	if e := p.get(45); cap(e.blocks) != 50 {
+		t.Errorf("get(45) reused a buffer of %d blocks, want 50", cap(e.blocks))
+	}
+	if f := p.get(10); cap(f.blocks) != 10 {
+		t.Errorf("get from an empty pool = cap %d, want a new buffer of 10", cap(f.blocks))
 	}
 }
 

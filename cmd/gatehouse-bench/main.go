@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/gatehouse-auth/gatehouse/internal/loadgen"
@@ -32,6 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	var cli loadgen.CLI
 	cli.Bind(fs)
+	cpuprofile := fs.String("cpuprofile", "", "write the load tool's own CPU profile to `file` (what the tool costs the machine it shares)")
 	fs.Usage = func() { loadgen.PrintUsage(stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -42,6 +44,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := cli.Finish(fs, getenv); err != nil {
 		fmt.Fprintln(stderr, "gatehouse-bench:", err)
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "gatehouse-bench:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "gatehouse-bench:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := loadgen.RunSuite(ctx, cli.Config, stderr)
 	if err != nil {
