@@ -92,3 +92,25 @@ func seedRequest(b *testing.B, db *sqlstore.DB) (string, int64) {
 	}
 	return id, u.ID
 }
+
+// BenchmarkAuthGeneration is the store work of an authenticated request
+// whose user is cached: is the cache still current?
+func BenchmarkAuthGeneration(b *testing.B) {
+	for _, d := range []struct {
+		name string
+		open func(testing.TB) *sqlstore.DB
+	}{{"sqlite", openSQLite}, {"postgres", openPostgres}} {
+		b.Run(d.name, func(b *testing.B) {
+			db := d.open(b)
+			ctx := b.Context()
+			if _, err := db.AuthGeneration(ctx); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := db.AuthGeneration(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -24,3 +24,14 @@ func WaitListener(db *DB, d time.Duration) bool {
 	}
 	return false
 }
+
+// UsesWALIndex reports whether AuthGeneration watches the WAL-index header
+// (after a first call has opened the watch).
+func UsesWALIndex(db *DB) bool {
+	if db.gen == nil {
+		return false
+	}
+	db.gen.mu.Lock()
+	defer db.gen.mu.Unlock()
+	return db.gen.wal != nil
+}

@@ -15,10 +15,12 @@ const qAuthGeneration = `SELECT v FROM gh_auth_generation WHERE id = 1`
 // group or permission, a deleted session (triggers in the schema keep it).
 // Writes made by any process, the CLI or another instance included, move it.
 //
-// On a SQLite file it first asks one dedicated connection for PRAGMA
-// data_version, which changes whenever another connection (of any process)
-// has committed; only then is the row read again. The answer is as exact as
-// reading the row every time, for a fraction of the cost.
+// On a SQLite file in WAL mode it first compares the WAL-index header, which
+// every commit of any process rewrites, with the one it saw when it last
+// read the row (see walIndex); only when it moved is the row read again.
+// Elsewhere it asks one dedicated connection for PRAGMA data_version, which
+// changes whenever another connection has committed. Either answer is as
+// exact as reading the row every time, for a fraction of the cost.
 //
 // On PostgreSQL a listening connection learns of changes from notifications
 // sent at commit, and this process's own changes count at once; the value is
@@ -55,12 +57,16 @@ func (db *DB) authChanged() {
 	}
 }
 
-// genWatch caches the generation of a SQLite file behind data_version.
+// genWatch caches the generation of a SQLite file behind its WAL-index
+// header, or behind data_version where the header cannot be mapped.
 type genWatch struct {
+	path    string // the database file; "" for none (no WAL-index)
 	mu      sync.Mutex
 	conn    *sql.Conn
 	version *sql.Stmt
 	row     *sql.Stmt
+	wal     *walIndex // nil: use data_version
+	snap    walIndexSnapshot
 	dv      int64
 	gen     int64
 	valid   bool
@@ -72,6 +78,20 @@ func (w *genWatch) get(ctx context.Context, pool *sql.DB) (int64, error) {
 	if err := w.open(ctx, pool); err != nil {
 		return 0, err
 	}
+	if w.wal != nil {
+		// The snapshot is taken before the row is read: a commit between
+		// the two changes the header again, and the next call reads anew.
+		s, whole := w.wal.snapshot()
+		if w.valid && whole && s == w.snap {
+			return w.gen, nil
+		}
+		gen, err := w.readRow(ctx)
+		if err != nil {
+			return 0, err
+		}
+		w.snap, w.gen, w.valid = s, gen, whole
+		return gen, nil
+	}
 	var dv int64
 	if err := w.version.QueryRowContext(ctx).Scan(&dv); err != nil {
 		w.reset()
@@ -80,12 +100,21 @@ func (w *genWatch) get(ctx context.Context, pool *sql.DB) (int64, error) {
 	if w.valid && dv == w.dv {
 		return w.gen, nil
 	}
+	gen, err := w.readRow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	w.dv, w.gen, w.valid = dv, gen, true
+	return gen, nil
+}
+
+// readRow reads the generation row on the watch's connection.
+func (w *genWatch) readRow(ctx context.Context) (int64, error) {
 	var gen int64
 	if err := w.row.QueryRowContext(ctx).Scan(&gen); err != nil {
 		w.reset()
 		return 0, fmt.Errorf("sqlstore: auth generation: %w", err)
 	}
-	w.dv, w.gen, w.valid = dv, gen, true
 	return gen, nil
 }
 
@@ -110,6 +139,15 @@ func (w *genWatch) open(ctx context.Context, pool *sql.DB) error {
 		return fmt.Errorf("sqlstore: auth generation: %w", err)
 	}
 	w.conn, w.version, w.row = c, v, r
+	w.wal = nil
+	if w.path != "" {
+		var mode string
+		if err := c.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err == nil && mode == "wal" {
+			if x, err := openWALIndex(w.path); err == nil {
+				w.wal = x
+			}
+		}
+	}
 	return nil
 }
 
@@ -120,7 +158,10 @@ func (w *genWatch) reset() {
 		w.row.Close()
 		w.conn.Close()
 	}
-	w.conn, w.version, w.row, w.valid = nil, nil, nil, false
+	if w.wal != nil {
+		w.wal.close()
+	}
+	w.conn, w.version, w.row, w.wal, w.valid = nil, nil, nil, nil, false
 }
 
 // close releases the connection (DB.Close).

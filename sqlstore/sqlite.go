@@ -130,6 +130,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	db := newDB(sqliteDialect{}, pool, read)
 	db.gen = &genWatch{}
+	if !strings.HasPrefix(path, "file:") {
+		db.gen.path = path // a plain file name: its WAL-index is path-shm
+	}
 	return db, nil
 }
 
