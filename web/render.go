@@ -15,6 +15,24 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // inline script or style, so none is allowed.
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// Header values of every page, built once (see protect.go's securityHeaders:
+// capacity 1, so an Add elsewhere copies).
+var (
+	htmlType     = []string{"text/html; charset=utf-8"}[:1:1]
+	pageCSPValue = []string{pageCSP}[:1:1]
+	noStore      = []string{"no-store"}[:1:1]
+	languages    sync.Map // language tag → []string
+)
+
+// languageValue returns the Content-Language value for lang.
+func languageValue(lang string) []string {
+	if v, ok := languages.Load(lang); ok {
+		return v.([]string)
+	}
+	v, _ := languages.LoadOrStore(lang, []string{lang}[:1:1])
+	return v.([]string)
+}
+
 // page returns the common Page data for r.
 func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Page {
 	p := &Page{
@@ -43,10 +61,10 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Pa
 // generation moves (a changed user, group, permission or session).
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p *Page) {
 	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", pageCSP)
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Language", p.L.Lang)
+	hd["Content-Type"] = htmlType
+	hd["Content-Security-Policy"] = pageCSPValue
+	hd["Cache-Control"] = noStore
+	hd["Content-Language"] = languageValue(p.L.Lang)
 	hd.Add("Vary", "Cookie, Accept-Language")
 
 	key, cacheable := cacheKey(r, status, p)
