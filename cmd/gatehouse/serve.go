@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/gctune"
 	"github.com/gatehouse-auth/gatehouse/mail"
 )
 
@@ -94,15 +95,22 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// setMemoryLimit applies gc_percent and memory_limit_mib unless GOGC and
-// GOMEMLIMIT are set. Every argon2id hash allocates and drops 19 MiB, so
-// with Go's default pacing the heap may reach twice what the running hashes
-// hold. A lower GC percent lowers that peak but costs the fast paths CPU
-// (measured: 25 took a quarter off authenticated pages), and a memory limit
-// near the working set makes the collector run constantly (login throughput
-// halved): both are off by default; docs/PERFORMANCE.md has the figures.
+// setMemoryLimit applies gc_percent, gc_heap_floor_mib and
+// memory_limit_mib unless GOGC and GOMEMLIMIT are set.
+//
+// Argon2's memory is mapped outside the Go heap (package password), so the
+// heap of a busy server is a few MiB live, and Go's default pacing would
+// collect it dozens of times a second. The heap floor (internal/gctune)
+// lets it grow to gc_heap_floor_mib first, which measured a third less CPU
+// per authenticated page; past the floor the pacing is gc_percent's. A
+// memory limit stays off by default: near the working set it makes the
+// collector run constantly. docs/PERFORMANCE.md has the figures.
 func setMemoryLimit(e *env, log *slog.Logger) error {
 	pct, err := e.settings.int("gc_percent")
+	if err != nil {
+		return err
+	}
+	floor, err := e.settings.int("gc_heap_floor_mib")
 	if err != nil {
 		return err
 	}
@@ -110,12 +118,22 @@ func setMemoryLimit(e *env, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if e.getenv("GOGC") == "" && pct > 0 {
-		debug.SetGCPercent(pct)
+	if pct < 0 || floor < 0 || mib < 0 {
+		return fmt.Errorf("gc_percent, gc_heap_floor_mib and memory_limit_mib must not be negative")
+	}
+	if e.getenv("GOGC") == "" {
+		base := 100
+		if pct > 0 {
+			base = pct
+			debug.SetGCPercent(pct)
+		}
+		if floor > 0 {
+			gctune.Start(uint64(floor)<<20, base)
+		}
 	}
 	if mib > 0 && e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(mib) << 20)
 	}
-	log.Debug("memory", "gc_percent", pct, "limit_mib", mib)
+	log.Debug("memory", "gc_percent", pct, "heap_floor_mib", floor, "limit_mib", mib)
 	return nil
 }

@@ -56,6 +56,7 @@ var settings = []setting{
 	{"session.remember_idle_timeout", "168h", false, "idle timeout of remember-me sessions"},
 	{"session.remember_absolute_timeout", "720h", false, "absolute timeout of remember-me sessions"},
 	{"gc_percent", "0", false, "garbage collector target percentage (GOGC wins when set; 0: Go's default, 100); lower trades CPU for a smaller peak"},
+	{"gc_heap_floor_mib", "24", false, "the garbage collector waits until the heap reaches this many MiB, or doubles when larger (not with GOGC set; 0: Go's pacing alone); higher trades memory for CPU"},
 	{"memory_limit_mib", "0", false, "soft memory limit of the Go runtime in MiB (GOMEMLIMIT wins when set; 0: none)"},
 	{"debug.pprof_addr", "", false, "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); empty: off"},
 	{"log.level", "info", false, "debug, info, warn or error"},
