@@ -72,3 +72,10 @@ func benchGet(b *testing.B, h http.Handler, path string, ck *http.Cookie) {
 }
 
 func okHandler(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }
+
+// BenchmarkLoginPage is the anonymous login page, as the load tool's page
+// scenario asks for it (served from the page cache after the first time).
+func BenchmarkLoginPage(b *testing.B) {
+	srv := gatehousetest.NewServer(b)
+	benchGet(b, srv.Gatehouse.Handler(), "/accounts/login/", nil)
+}
