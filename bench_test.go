@@ -79,3 +79,10 @@ func BenchmarkLoginPage(b *testing.B) {
 	srv := gatehousetest.NewServer(b)
 	benchGet(b, srv.Gatehouse.Handler(), "/accounts/login/", nil)
 }
+
+// BenchmarkLoginPageNext is the login page a login_required redirect lands
+// on, with ?next= (rendered each time: the next value is part of the form).
+func BenchmarkLoginPageNext(b *testing.B) {
+	srv := gatehousetest.NewServer(b)
+	benchGet(b, srv.Gatehouse.Handler(), "/accounts/login/?next=/dashboard/", nil)
+}
