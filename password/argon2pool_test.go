@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 )
 
 func TestA2PoolBounds(t *testing.T) {
@@ -33,6 +34,40 @@ func TestA2PoolBounds(t *testing.T) {
 	}
 	if f := p.get(10); cap(f.blocks) != 10 {
 		t.Errorf("get from an empty pool = cap %d, want a new buffer of 10", cap(f.blocks))
+	}
+}
+
+// TestA2PoolReleasesIdleBuffers: buffers no hash has used for the idle
+// time are freed; a pool in use keeps them.
+func TestA2PoolReleasesIdleBuffers(t *testing.T) {
+	p := newA2Pool(2, 100*a2BlockBytes)
+	p.idle = 50 * time.Millisecond
+	p.put(p.get(30))
+	for i := 0; i < 4; i++ { // in use: kept
+		time.Sleep(20 * time.Millisecond)
+		p.put(p.get(30))
+	}
+	p.mu.Lock()
+	held := len(p.free)
+	p.mu.Unlock()
+	if held != 1 {
+		t.Fatalf("a pool in use holds %d buffers, want 1", held)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		p.mu.Lock()
+		held, bytes := len(p.free), p.bytes
+		p.mu.Unlock()
+		if held == 0 && bytes == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("an idle pool still holds %d buffers (%d bytes)", held, bytes)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if b := p.get(30); cap(b.blocks) != 30 { // still works after a release
+		t.Fatalf("get after release = cap %d", cap(b.blocks))
 	}
 }
 
