@@ -70,17 +70,32 @@ func (db *DB) Touch(ctx context.Context, id string, at time.Time) error {
 
 // Delete removes one session; deleting an unknown ID is not an error.
 func (db *DB) Delete(ctx context.Context, id string) error {
-	defer db.authChanged()
-	_, err := db.w.ExecContext(ctx, `DELETE FROM gh_sessions WHERE id = $1`, id)
-	return sessionErr("delete session", err)
+	_, err := db.deleteSessions(ctx, "delete session", `DELETE FROM gh_sessions WHERE id = $1`, id)
+	return err
 }
 
 // DeleteUser removes every session of the user except the one with ID except
 // ("" removes all).
 func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error {
-	defer db.authChanged()
-	_, err := db.w.ExecContext(ctx, qDeleteUserSession, userID, except)
-	return sessionErr("delete user sessions", err)
+	_, err := db.deleteSessions(ctx, "delete user sessions", qDeleteUserSession, userID, except)
+	return err
+}
+
+// deleteSessions runs a DELETE on gh_sessions and notes an auth change only
+// when it removed rows (or may have: an error after the statement ran), so
+// a logout carrying a stale or forged cookie does not make every instance
+// drop its cache.
+func (db *DB) deleteSessions(ctx context.Context, op, q string, args ...any) (int64, error) {
+	res, err := db.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		db.authChanged()
+		return 0, sessionErr(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n > 0 {
+		db.authChanged()
+	}
+	return n, sessionErr(op, err)
 }
 
 // ListUser lists the user's sessions, newest first.
@@ -92,11 +107,5 @@ func (db *DB) ListUser(ctx context.Context, userID int64) ([]session.Session, er
 // LastSeenAt is before idleBefore, and returns how many it removed. Each
 // condition has its own index.
 func (db *DB) DeleteExpired(ctx context.Context, now, idleBefore time.Time) (int64, error) {
-	defer db.authChanged()
-	res, err := db.w.ExecContext(ctx, qDeleteExpired, db.d.time(now), db.d.time(idleBefore))
-	if err != nil {
-		return 0, sessionErr("delete expired sessions", err)
-	}
-	n, err := res.RowsAffected()
-	return n, sessionErr("delete expired sessions", err)
+	return db.deleteSessions(ctx, "delete expired sessions", qDeleteExpired, db.d.time(now), db.d.time(idleBefore))
 }

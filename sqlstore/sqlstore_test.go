@@ -252,6 +252,10 @@ func TestAuthGeneration(t *testing.T) {
 			return db.CreatePermission(ctx, &user.Permission{AppLabel: "a", Codename: "d", Name: "n"})
 		})
 		step("delete group", true, func() error { return db.DeleteGroup(ctx, g.ID) })
+		// Deleting what does not exist (a logout or a login carrying a
+		// stale or forged cookie) must not flush every instance's cache.
+		step("delete unknown session", false, func() error { return db.Delete(ctx, "no-such-session") })
+		step("delete a user's sessions, none left", false, func() error { return db.DeleteUser(ctx, u.ID+1000, "") })
 		step("delete session", true, func() error { return db.Delete(ctx, "s1") })
 	})
 }
