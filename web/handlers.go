@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
@@ -62,12 +63,13 @@ type Options struct {
 
 // Handlers serves the pages.
 type Handlers struct {
-	opts     Options
-	pages    map[string]map[string]*template.Template // language → page → template
-	rendered sync.Map                                 // cacheKey → []byte (anonymous pages)
-	catalogs *Catalogs
-	static   http.Handler
-	urls     *URLs
+	opts       Options
+	pages      map[string]map[string]*template.Template // language → page → template
+	rendered   sync.Map                                 // cacheKey → []byte (anonymous pages)
+	queryPages atomic.Int32                             // entries of rendered for URIs with a query
+	catalogs   *Catalogs
+	static     http.Handler
+	urls       *URLs
 	// minLength is the MinimumLength validator's minimum, shown in the rules.
 	minLength int
 }

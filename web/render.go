@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 
@@ -103,7 +104,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	}
 	if cacheable {
 		if p.User == nil {
-			h.rendered.Store(key, bytes.Clone(buf.Bytes()))
+			h.storeAnonymous(key, r, bytes.Clone(buf.Bytes()))
 		} else {
 			st.StorePage(key, bytes.Clone(buf.Bytes()))
 		}
@@ -115,11 +116,45 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 
 // cacheKey says whether a response can come from the page cache, and under
 // which key. Only pages whose content depends on nothing but the page, the
-// language and the path qualify.
+// language and the request URI qualify. A query is allowed only on an
+// anonymous page, and only a lone "next" (the login page a login-required
+// redirect lands on); the number of such pages kept is bounded (see
+// storeAnonymous).
 func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
-	if r.Method != http.MethodGet || status != http.StatusOK || r.URL.RawQuery != "" ||
-		len(p.Flashes) > 0 || p.Next != "" || p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
+	if r.Method != http.MethodGet || status != http.StatusOK ||
+		len(p.Flashes) > 0 || p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
 		return "", false
 	}
-	return p.L.Lang + "\x00" + p.Name + "\x00" + r.URL.Path, true
+	if r.URL.RawQuery != "" || p.Next != "" {
+		if p.User != nil || p.Next == "" || !onlyNext(r.URL.RawQuery) {
+			return "", false
+		}
+	}
+	return p.L.Lang + "\x00" + p.Name + "\x00" + r.URL.RequestURI(), true
+}
+
+// onlyNext reports whether a raw query is exactly one "next" parameter.
+func onlyNext(raw string) bool {
+	v, err := url.ParseQuery(raw)
+	return err == nil && len(v) == 1 && len(v["next"]) == 1
+}
+
+// maxQueryPages bounds the anonymous pages kept for URIs with a query: the
+// next values a site redirects to are few, but anyone can make up more.
+const maxQueryPages = 256
+
+// storeAnonymous keeps an anonymous page; one for a URI with a query only
+// while fewer than maxQueryPages of those are kept.
+func (h *Handlers) storeAnonymous(key string, r *http.Request, b []byte) {
+	if r.URL.RawQuery != "" {
+		if h.queryPages.Add(1) > maxQueryPages {
+			h.queryPages.Add(-1)
+			return
+		}
+		if _, loaded := h.rendered.LoadOrStore(key, b); loaded {
+			h.queryPages.Add(-1)
+		}
+		return
+	}
+	h.rendered.Store(key, b)
 }
