@@ -22,11 +22,17 @@ type AuthGenerationStore interface {
 // authCacheMax bounds the cache; when full it starts over.
 const authCacheMax = 10000
 
+// authCachePageBytes bounds the rendered pages the cache's sessions keep, in
+// all: 10,000 sessions with a few 4 KiB pages each would otherwise hold
+// hundreds of MiB.
+const authCachePageBytes = 16 << 20
+
 // authCache holds, for one auth generation, what each session's requests need.
 type authCache struct {
 	mu      sync.Mutex
 	gen     int64
 	entries map[string]*authEntry
+	pages   *authctx.PageBudget // of the current entries
 }
 
 // authEntry is one session's cached state. sess and user are copied out per
@@ -58,8 +64,9 @@ func (c *authCache) put(gen int64, id string, e *authEntry) {
 		return // a newer generation is current: e may already be stale
 	}
 	if len(c.entries) >= authCacheMax {
-		c.entries = make(map[string]*authEntry)
+		c.reset()
 	}
+	e.memo.UseBudget(c.pages)
 	c.entries[id] = e
 }
 
@@ -73,8 +80,14 @@ func (c *authCache) drop(id string) {
 func (c *authCache) advance(gen int64) {
 	if gen > c.gen || c.entries == nil {
 		c.gen = gen
-		c.entries = make(map[string]*authEntry)
+		c.reset()
 	}
+}
+
+// reset forgets every entry and starts a new page budget.
+func (c *authCache) reset() {
+	c.entries = make(map[string]*authEntry)
+	c.pages = authctx.NewPageBudget(authCachePageBytes)
 }
 
 // loadCached is load for stores with an auth generation.

@@ -1,6 +1,10 @@
 package password
 
-import "testing"
+import (
+	"testing"
+
+	"golang.org/x/crypto/argon2"
+)
 
 // defaultHashers are every hasher at its default cost, for benchmarks.
 func defaultHashers() []Hasher {
@@ -62,6 +66,26 @@ func BenchmarkSetVerifyParallel(b *testing.B) {
 				b.Error(ok, err)
 				return
 			}
+		}
+	})
+}
+
+// BenchmarkArgon2IDKey compares Gatehouse's Argon2 with
+// golang.org/x/crypto/argon2 at the default cost (m=19 MiB, t=2, p=1): the
+// same key, one with pooled memory and the AVX2 compression function, the
+// other allocating its memory on every call.
+func BenchmarkArgon2IDKey(b *testing.B) {
+	pw, salt := []byte(benchPassword), []byte("0123456789abcdef")
+	b.Run("gatehouse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			argon2Key(argon2id, argon2Version13, pw, salt, DefaultArgon2Time, DefaultArgon2Memory, DefaultArgon2Threads, argon2KeyLen)
+		}
+	})
+	b.Run("x-crypto", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			argon2.IDKey(pw, salt, DefaultArgon2Time, DefaultArgon2Memory, DefaultArgon2Threads, argon2KeyLen)
 		}
 	})
 }

@@ -25,7 +25,33 @@ type Memo struct {
 	groups atomic.Pointer[[]string]
 	pages  sync.Map // key → []byte: rendered pages that depend only on this state
 	npages atomic.Int32
+	budget *PageBudget // shared with the other Memos of a cache; nil: none
 }
+
+// PageBudget bounds the bytes of rendered pages that the Memos sharing it
+// keep, so that a cache of many sessions holds a bounded amount of HTML.
+type PageBudget struct {
+	max  int64
+	used atomic.Int64
+}
+
+// NewPageBudget returns a budget of max bytes.
+func NewPageBudget(max int64) *PageBudget { return &PageBudget{max: max} }
+
+// take reserves n bytes and reports whether they fitted.
+func (b *PageBudget) take(n int64) bool {
+	if b.used.Add(n) > b.max {
+		b.used.Add(-n)
+		return false
+	}
+	return true
+}
+
+// Used returns the bytes reserved so far.
+func (b *PageBudget) Used() int64 { return b.used.Load() }
+
+// UseBudget makes m's pages count against b. Call it before m is shared.
+func (m *Memo) UseBudget(b *PageBudget) { m.budget = b }
 
 // maxMemoPages bounds the pages one Memo keeps (pages × languages fit).
 const maxMemoPages = 64
@@ -50,6 +76,9 @@ func (st *State) StorePage(key string, b []byte) {
 		return
 	}
 	if st.memo.npages.Add(1) > maxMemoPages {
+		return
+	}
+	if bu := st.memo.budget; bu != nil && !bu.take(int64(len(b))) {
 		return
 	}
 	st.memo.pages.Store(key, b)
