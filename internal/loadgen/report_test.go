@@ -39,21 +39,47 @@ func sampleReport() *Report {
 func TestRatios(t *testing.T) {
 	rep := sampleReport()
 	want := map[string]Ratio{
-		"authed": {Scenario: "authed", Ceiling: "baseline", Ratio: 0.6, Target: 0.5, Met: true},
-		"page":   {Scenario: "page", Ceiling: "baseline", Ratio: 0.6, Target: 0.7, Met: false},
-		"login":  {Scenario: "login", Ceiling: "hash", Ratio: 0.9, Target: 0.9, Met: true},
+		"authed": {Scenario: "authed", Ceiling: "baseline", CeilingOpsPerSec: 10000, CeilingRuns: 1, Ratio: 0.6, Target: 0.5, Met: true},
+		"page":   {Scenario: "page", Ceiling: "baseline", CeilingOpsPerSec: 10000, CeilingRuns: 1, Ratio: 0.6, Target: 0.7, Met: false},
+		"login":  {Scenario: "login", Ceiling: "hash", CeilingOpsPerSec: 100, CeilingRuns: 1, Ratio: 0.9, Target: 0.9, Met: true},
 	}
 	if len(rep.Ratios) != len(want) {
 		t.Fatalf("ratios = %+v", rep.Ratios)
 	}
 	for _, r := range rep.Ratios {
 		w := want[r.Scenario]
-		if r.Ceiling != w.Ceiling || math.Abs(r.Ratio-w.Ratio) > 1e-9 || r.Target != w.Target || r.Met != w.Met {
+		if r.Ceiling != w.Ceiling || r.CeilingRuns != w.CeilingRuns || math.Abs(r.CeilingOpsPerSec-w.CeilingOpsPerSec) > 1e-9 ||
+			math.Abs(r.Ratio-w.Ratio) > 1e-9 || r.Target != w.Target || r.Met != w.Met {
 			t.Errorf("ratio %+v, want %+v", r, w)
 		}
 	}
 	if !rep.Failed() {
 		t.Error("a report with errors and a failed scenario must be Failed")
+	}
+}
+
+// TestRatioAgainstMeanOfCeilingRuns: a ceiling measured before and after
+// the scenario counts as the mean of its runs; a failed run of it does not
+// count.
+func TestRatioAgainstMeanOfCeilingRuns(t *testing.T) {
+	row := func(name string, ops int64) ScenarioReport {
+		return newScenarioReport(name, Result{Summary: Summary{Completed: ops, Succeeded: ops, Requests: ops},
+			Concurrency: 8, Wall: time.Second, Stop: StopDuration})
+	}
+	rep := &Report{Scenarios: []ScenarioReport{
+		row("baseline", 30000), row("authed", 15000), row("baseline", 20000),
+		{Name: "baseline", Stop: "failed", Failed: "refused", ErrorKinds: map[string]int64{}, ErrorSamples: []string{}},
+	}}
+	rep.computeRatios()
+	if len(rep.Ratios) != 1 {
+		t.Fatalf("ratios = %+v", rep.Ratios)
+	}
+	r := rep.Ratios[0]
+	if r.CeilingRuns != 2 || r.CeilingOpsPerSec != 25000 || math.Abs(r.Ratio-0.6) > 1e-9 || !r.Met {
+		t.Errorf("ratio %+v, want 60%% of the mean 25000 over 2 runs", r)
+	}
+	if got := ratioText(&r); !strings.Contains(got, "60% of baseline (mean of 2 runs)") {
+		t.Errorf("table text %q", got)
 	}
 }
 
@@ -115,7 +141,7 @@ func TestJSONSchema(t *testing.T) {
 	if got := keys(lat); !slices.Equal(got, []string{"max", "mean", "min", "p50", "p90", "p99"}) {
 		t.Errorf("latency keys %v", got)
 	}
-	if got := keys(m["ratios"].([]any)[0]); !slices.Equal(got, []string{"ceiling", "met", "ratio", "scenario", "target"}) {
+	if got := keys(m["ratios"].([]any)[0]); !slices.Equal(got, []string{"ceiling", "ceiling_ops_per_sec", "ceiling_runs", "met", "ratio", "scenario", "target"}) {
 		t.Errorf("ratio keys %v", got)
 	}
 	if p50 := lat.(map[string]any)["p50"].(float64); p50 != 1 {

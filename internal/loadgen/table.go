@@ -93,7 +93,11 @@ func ratioText(r *Ratio) string {
 	if !r.Met {
 		verdict = "BELOW TARGET"
 	}
-	return fmt.Sprintf("%.0f%% of %s (target ≥ %.0f%%) %s", r.Ratio*100, r.Ceiling, r.Target*100, verdict)
+	of := r.Ceiling
+	if r.CeilingRuns > 1 {
+		of = fmt.Sprintf("%s (mean of %d runs)", r.Ceiling, r.CeilingRuns)
+	}
+	return fmt.Sprintf("%.0f%% of %s (target ≥ %.0f%%) %s", r.Ratio*100, of, r.Target*100, verdict)
 }
 
 // fmtMS formats a latency in milliseconds with about three significant
