@@ -169,6 +169,20 @@ func a2Fill(out, x, y, tmp *a2block, xor bool) {
 	a2FillGeneric(out, x, y, tmp, xor)
 }
 
+// a2permute applies Argon2's permutation P to the 8×8 matrix of 16-byte
+// registers in q: a BlaMka round on each row (sixteen consecutive words),
+// then on each column (two words from each row).
+func a2permute(q *a2block) {
+	for i := 0; i < 128; i += 16 {
+		a2blamka(&q[i], &q[i+1], &q[i+2], &q[i+3], &q[i+4], &q[i+5], &q[i+6], &q[i+7],
+			&q[i+8], &q[i+9], &q[i+10], &q[i+11], &q[i+12], &q[i+13], &q[i+14], &q[i+15])
+	}
+	for i := 0; i < 16; i += 2 {
+		a2blamka(&q[i], &q[i+1], &q[i+16], &q[i+17], &q[i+32], &q[i+33], &q[i+48], &q[i+49],
+			&q[i+64], &q[i+65], &q[i+80], &q[i+81], &q[i+96], &q[i+97], &q[i+112], &q[i+113])
+	}
+}
+
 // a2FillGeneric is a2Fill in portable Go.
 func a2FillGeneric(out, x, y, tmp *a2block, xor bool) {
 	for i := range tmp {
