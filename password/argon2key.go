@@ -15,8 +15,10 @@ import (
 // allocates (and the runtime zeroes) the whole memory of every hash, it
 // fills blocks from a small pool (argon2pool.go), so a server hashing
 // continuously keeps a fixed footprint and makes no garbage. Lanes of one
-// slice run in parallel. Its output is tested against x/crypto and against
-// hashes made by Django.
+// slice run in parallel. Its segment walk and reference-index computation
+// follow golang.org/x/crypto/argon2 (BSD licence, The Go Authors). Its
+// output is tested against x/crypto and against hashes made by Django.
+//
 //go:generate go run gen_blamka.go
 
 const (

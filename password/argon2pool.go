@@ -6,11 +6,15 @@ import (
 	"time"
 )
 
-// a2PoolMaxBytes bounds the memory a2memory keeps between hashes. It holds
-// one default argon2id hash (19 MiB) per CPU with room for a raised cost;
-// the memory of larger hashes (Django 3.2 wrote m=102400, 100 MiB) is
-// returned to the system after use.
-const a2PoolMaxBytes = 256 << 20
+// a2PoolMaxBytes bounds the memory a2memory keeps between hashes, and
+// a2PoolMaxBuffer each buffer it keeps: one default argon2id hash (19 MiB)
+// per CPU fits with room for a raised cost, while the memory of larger
+// hashes (Django 3.2 wrote m=102400, 100 MiB, for users imported once and
+// upgraded at their first login) goes back to the system after use.
+const (
+	a2PoolMaxBytes  = 256 << 20
+	a2PoolMaxBuffer = 64 << 20
+)
 
 // a2BlockBytes is the size of one Argon2 block.
 const a2BlockBytes = 1024
@@ -21,7 +25,7 @@ const a2BlockBytes = 1024
 const a2IdleRelease = time.Minute
 
 // a2memory is the memory of the Argon2 hashes of this process.
-var a2memory = newA2Pool(runtime.NumCPU(), a2PoolMaxBytes)
+var a2memory = newA2Pool(runtime.NumCPU(), a2PoolMaxBytes, a2PoolMaxBuffer)
 
 // a2buf is the memory of one Argon2 hash: blocks, and whether a2alloc
 // mapped them outside the heap (then they are unmapped when dropped).
@@ -40,16 +44,17 @@ type a2buf struct {
 type a2Pool struct {
 	mu       sync.Mutex
 	free     []a2buf
-	max      int
-	maxBytes int
+	max      int // buffers
+	maxBytes int // in all
+	maxBuf   int // per buffer
 	bytes    int // held in free
 	idle     time.Duration
 	lastPut  time.Time
 	sweeper  *time.Timer // pending release of idle buffers, nil if none
 }
 
-func newA2Pool(max, maxBytes int) *a2Pool {
-	return &a2Pool{max: max, maxBytes: maxBytes, idle: a2IdleRelease}
+func newA2Pool(max, maxBytes, maxBuf int) *a2Pool {
+	return &a2Pool{max: max, maxBytes: maxBytes, maxBuf: maxBuf, idle: a2IdleRelease}
 }
 
 // get returns a buffer of n blocks: a free one of exactly n, else one of
@@ -102,7 +107,7 @@ func (p *a2Pool) put(b a2buf) {
 // b itself, an evicted one, or none.
 func (p *a2Pool) keep(b a2buf) a2buf {
 	size := cap(b.blocks) * a2BlockBytes
-	if size > p.maxBytes {
+	if size > p.maxBytes || size > p.maxBuf {
 		return b
 	}
 	p.mu.Lock()

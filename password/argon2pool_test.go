@@ -8,7 +8,7 @@ import (
 )
 
 func TestA2PoolBounds(t *testing.T) {
-	p := newA2Pool(2, 100*a2BlockBytes)
+	p := newA2Pool(2, 100*a2BlockBytes, 60*a2BlockBytes)
 	a, b, c := p.get(30), p.get(40), p.get(50)
 	p.put(a)
 	p.put(b)
@@ -17,8 +17,9 @@ func TestA2PoolBounds(t *testing.T) {
 		t.Fatalf("pool holds %d buffers, %d bytes; want 2 buffers, 90 blocks", len(p.free), p.bytes)
 	}
 	p.put(p.get(200)) // over maxBytes: freed
+	p.put(p.get(70))  // over the per-buffer bound: freed
 	if p.bytes != 90*a2BlockBytes {
-		t.Fatalf("pool kept a buffer over its byte bound: %d bytes", p.bytes)
+		t.Fatalf("pool kept a buffer over its bounds: %d bytes", p.bytes)
 	}
 	p.put(p.get(20)) // smaller than all it holds: freed
 	if len(p.free) != 2 || p.bytes != 90*a2BlockBytes {
@@ -40,7 +41,7 @@ func TestA2PoolBounds(t *testing.T) {
 // TestA2PoolReleasesIdleBuffers: buffers no hash has used for the idle
 // time are freed; a pool in use keeps them.
 func TestA2PoolReleasesIdleBuffers(t *testing.T) {
-	p := newA2Pool(2, 100*a2BlockBytes)
+	p := newA2Pool(2, 100*a2BlockBytes, 100*a2BlockBytes)
 	p.idle = 50 * time.Millisecond
 	p.put(p.get(30))
 	for i := 0; i < 4; i++ { // in use: kept
