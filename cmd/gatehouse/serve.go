@@ -100,9 +100,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 //
 // Argon2's memory is mapped outside the Go heap (package password), so the
 // heap of a busy server is a few MiB live, and Go's default pacing would
-// collect it dozens of times a second. The heap floor (internal/gctune)
-// lets it grow to gc_heap_floor_mib first, which measured a third less CPU
-// per authenticated page; past the floor the pacing is gc_percent's. A
+// collect it dozens of times a second (27 under the load tool's authed
+// scenario). The heap floor (internal/gctune) lets it grow to
+// gc_heap_floor_mib first (about 2 cycles a second there); past the floor
+// the pacing is gc_percent's. A
 // memory limit stays off by default: near the working set it makes the
 // collector run constantly. docs/PERFORMANCE.md has the figures.
 func setMemoryLimit(e *env, log *slog.Logger) error {
