@@ -97,6 +97,20 @@ func avx2() []byte {
 		p("GLOBL ·%s<>(SB), RODATA|NOPTR, $32", m.name)
 		p("")
 	}
+	// One BlaMka round on Y0-Y3, written once and used by both loops.
+	var round []string
+	asmRound(func(format string, args ...any) {
+		round = append(round, strings.TrimPrefix(fmt.Sprintf(format, args...), "\t"))
+	})
+	p("#define BLAMKA_ROUND \\")
+	for i, l := range round {
+		sep := "; \\"
+		if i == len(round)-1 {
+			sep = ""
+		}
+		p("\t%s%s", l, sep)
+	}
+	p("")
 	p("// func a2fillAVX2(out, x, y, tmp *a2block, xor bool)")
 	p("TEXT ·a2fillAVX2(SB), NOSPLIT, $0-33")
 	p("\tMOVQ out+0(FP), AX")
@@ -121,7 +135,7 @@ func avx2() []byte {
 	for k := 0; k < 4; k++ {
 		p("\tVMOVDQU %d(R8), Y%d", 32*k, k)
 	}
-	asmRound(p)
+	p("\tBLAMKA_ROUND")
 	for k := 0; k < 4; k++ {
 		p("\tVMOVDQU Y%d, %d(R8)", k, 32*k)
 	}
@@ -136,7 +150,7 @@ func avx2() []byte {
 		p("\tVMOVDQU %d(R8), X%d", 256*k, k)
 		p("\tVINSERTI128 $1, %d(R8), Y%d, Y%d", 256*k+128, k, k)
 	}
-	asmRound(p)
+	p("\tBLAMKA_ROUND")
 	for k := 0; k < 4; k++ {
 		p("\tVMOVDQU X%d, %d(R8)", k, 256*k)
 		p("\tVEXTRACTI128 $1, Y%d, %d(R8)", k, 256*k+128)
