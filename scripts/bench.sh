@@ -67,7 +67,7 @@ for db in $DBS; do
     }
     # Each ceiling runs before and after the scenarios it bounds; ratios use
     # the mean, so the speed of a shared machine drifting biases neither way.
-    run baseline,authed,page,baseline 64 fast
+    run baseline-inproc,baseline,authed,page,baseline 64 fast
     run hash,login,signup,hash 8 slow
     steady=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
     echo "peak RSS of the server before the burst: $((steady / 1024)) MiB" | tee "$OUT/$db-$n-rss-steady.txt"

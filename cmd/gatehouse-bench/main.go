@@ -19,8 +19,9 @@ import (
 )
 
 // main runs gatehouse-bench until done or interrupted and exits with run's
-// status.
+// status; started by itself as the baseline scenario's server, it serves.
 func main() {
+	loadgen.ServeBaselineIfChild()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))

@@ -12,6 +12,13 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/loadgen"
 )
 
+// TestMain lets the test binary be the baseline scenario's server process,
+// as main does.
+func TestMain(m *testing.M) {
+	loadgen.ServeBaselineIfChild()
+	os.Exit(m.Run())
+}
+
 // noEnv is an empty environment.
 func noEnv(string) string { return "" }
 

@@ -15,8 +15,12 @@
 //
 // -scenario a,b,c runs scenarios in order and prints one table:
 //
-//   - baseline: GET a bare net/http handler the tool serves itself on
-//     127.0.0.1, the ceiling of authed and page.
+//   - baseline: GET a bare net/http handler served on 127.0.0.1 by a
+//     process of its own, the tool's executable started again as the
+//     server (see ServeBaselineIfChild): the ceiling of authed and page.
+//   - baseline-inproc: the same handler served inside the tool's process,
+//     where it shares one Go scheduler with the client: the client's own
+//     limit, which no server process reaches.
 //   - page: anonymous GET of the login page (-login-path).
 //   - authed: each virtual user logs in once as prefix{i % users}, then GETs
 //     the authed page (-authed-path) repeatedly.

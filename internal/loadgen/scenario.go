@@ -16,7 +16,9 @@ type scenario struct {
 // scenarios lists every scenario in the order -h shows them.
 var scenarios = []scenario{
 	{name: "baseline", build: newBaseline,
-		doc: "GET a bare net/http handler served by the tool on 127.0.0.1: the ceiling of authed and page"},
+		doc: "GET a bare net/http handler in a process of its own, started by the tool on 127.0.0.1: the ceiling of authed and page"},
+	{name: "baseline-inproc", build: newBaselineInProc,
+		doc: "the same handler served inside the tool's process: the client's own limit, above any server's"},
 	{name: "page", http: true, ceiling: "baseline", target: 0.70, build: newPage,
 		doc: "anonymous GET of the login page"},
 	{name: "authed", http: true, ceiling: "baseline", target: 0.50, build: newAuthed,

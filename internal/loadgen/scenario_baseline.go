@@ -19,33 +19,55 @@ var baselineBody = []byte(`<!doctype html>
 </main></body></html>
 `)
 
-// baselineHandler is the bare net/http handler of the baseline scenario.
+// baselineHandler is the bare net/http handler of the baseline scenarios.
 func baselineHandler(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(baselineBody)
 }
 
-// baselineWorkload serves baselineHandler on 127.0.0.1 for its workers.
-type baselineWorkload struct {
-	e   *env
-	srv *http.Server
-	u   *url.URL
+// newBaselineServer returns an http.Server of baselineHandler and a
+// listener on a free port of 127.0.0.1 for it.
+func newBaselineServer() (*http.Server, net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	return &http.Server{Handler: http.HandlerFunc(baselineHandler), ReadHeaderTimeout: 10 * time.Second}, l, nil
 }
 
-// newBaseline starts the baseline server on a free port of 127.0.0.1.
-func newBaseline(_ context.Context, e *env) (Workload, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// baselineWorkload is a baseline scenario: workers GET u, where
+// baselineHandler is served, and close stops the server.
+type baselineWorkload struct {
+	e     *env
+	u     *url.URL
+	close func() error
+}
+
+// newBaseline builds the baseline scenario: baselineHandler served by a
+// process of its own (see baselineProcess), as a server is.
+func newBaseline(ctx context.Context, e *env) (Workload, error) {
+	p, err := startBaselineProcess(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(baselineHandler), ReadHeaderTimeout: 10 * time.Second}
+	u := &url.URL{Scheme: "http", Host: p.addr, Path: "/"}
+	return &baselineWorkload{e: e, u: u, close: p.stop}, nil
+}
+
+// newBaselineInProc builds the baseline-inproc scenario: baselineHandler
+// served inside the tool's own process.
+func newBaselineInProc(_ context.Context, e *env) (Workload, error) {
+	srv, l, err := newBaselineServer()
+	if err != nil {
+		return nil, fmt.Errorf("baseline-inproc: %w", err)
+	}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			panic(err) // Serve on a fresh listener only fails when closed
 		}
 	}()
 	u := &url.URL{Scheme: "http", Host: l.Addr().String(), Path: "/"}
-	return &baselineWorkload{e: e, srv: srv, u: u}, nil
+	return &baselineWorkload{e: e, u: u, close: srv.Close}, nil
 }
 
 // NewWorker returns a virtual user.
@@ -54,9 +76,9 @@ func (w *baselineWorkload) NewWorker(context.Context, int) (Worker, error) {
 }
 
 // Close stops the server.
-func (w *baselineWorkload) Close() error { return w.srv.Close() }
+func (w *baselineWorkload) Close() error { return w.close() }
 
-// baselineWorker is one virtual user of the baseline scenario.
+// baselineWorker is one virtual user of a baseline scenario.
 type baselineWorker struct {
 	w *baselineWorkload
 	b *Browser

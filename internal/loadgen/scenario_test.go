@@ -1,10 +1,13 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -193,6 +196,53 @@ func TestBaselineScenario(t *testing.T) {
 	wantClean(t, row, 50)
 	if !strings.HasPrefix(row.URL, "http://127.0.0.1:") {
 		t.Errorf("baseline URL %q", row.URL)
+	}
+}
+
+func TestBaselineInProcScenario(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Scenarios = []string{"baseline-inproc"}
+	cfg.Warmup = 0
+	cfg.Duration = 10 * time.Second
+	cfg.MaxOps = 50
+	cfg.Concurrency = 2
+	rep, err := RunSuite(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantClean(t, rep.Scenarios[0], 50)
+}
+
+// TestBaselineProcess checks that the baseline server is another process,
+// serves the baseline page, and is gone once stopped: it exits when its
+// standard input closes, which is also what happens if the tool dies.
+func TestBaselineProcess(t *testing.T) {
+	p, err := startBaselineProcess(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pid := p.cmd.Process.Pid; pid == os.Getpid() {
+		t.Fatal("the baseline server runs in the tool's process")
+	}
+	resp, err := http.Get("http://" + p.addr + "/")
+	if err != nil {
+		p.kill()
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(body, baselineBody) {
+		t.Errorf("GET: %d %q", resp.StatusCode, body)
+	}
+	if err := p.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if !p.cmd.ProcessState.Exited() || p.cmd.ProcessState.ExitCode() != 0 {
+		t.Errorf("baseline process ended with %v", p.cmd.ProcessState)
+	}
+	if c, err := net.DialTimeout("tcp", p.addr, time.Second); err == nil {
+		c.Close()
+		t.Errorf("%s still accepts connections after stop", p.addr)
 	}
 }
 

@@ -22,8 +22,11 @@ Examples:
   gatehouse-bench -scenario page -c 32 -n 50000 -json
 
 Scenarios (-scenario a,b,c runs them in order and prints one table):
-  baseline  GET a bare net/http handler the tool serves itself on 127.0.0.1
-            (the ceiling of authed and page)
+  baseline  GET a bare net/http handler served on 127.0.0.1 by a process of
+            its own that the tool starts, as a server is (the ceiling of
+            authed and page)
+  baseline-inproc  the same handler served inside the tool's process:
+            the client's own limit, which no server process reaches
   page      anonymous GET of the login page
   authed    each virtual user logs in once (as prefix{i % users}), then GETs
             the authed page (-authed-path) repeatedly
