@@ -34,8 +34,9 @@ type DB struct {
 	r, w querier
 	// tx is set on the DB that Atomic passes to its fn.
 	tx *sql.Tx
-	// stmts holds the read queries prepared on the read pool.
-	stmts *stmtCache
+	// stmts holds the read queries prepared on the read pool, wstmts the
+	// writes of the hot paths (login, signup, session) on the write pool.
+	stmts, wstmts *stmtCache
 	// gen watches the auth generation of a SQLite file (nil elsewhere).
 	gen *genWatch
 	// pgw follows the auth generation of PostgreSQL (nil elsewhere).
@@ -71,7 +72,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 
 // newDB makes a DB over a write pool and a read pool (which may be the same).
 func newDB(d dialect, pool, read *sql.DB) *DB {
-	return &DB{d: d, pool: pool, read: read, r: read, w: pool, stmts: &stmtCache{m: make(map[string]*sql.Stmt)}}
+	return &DB{d: d, pool: pool, read: read, r: read, w: pool,
+		stmts: &stmtCache{m: make(map[string]*sql.Stmt)}, wstmts: &stmtCache{m: make(map[string]*sql.Stmt)}}
 }
 
 // redact hides the password of a URL in error messages.
@@ -102,7 +104,7 @@ func (db *DB) Close() error {
 	if db.pgw != nil {
 		db.pgw.close()
 	}
-	err := errors.Join(db.stmts.close(), db.pool.Close())
+	err := errors.Join(db.stmts.close(), db.wstmts.close(), db.pool.Close())
 	if db.read != db.pool {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -201,8 +203,22 @@ func (db *DB) mustAffect(res sql.Result, err error, op string) error {
 
 // exec runs a statement for its effect only.
 func (db *DB) exec(ctx context.Context, op, query string, args ...any) error {
-	_, err := db.w.ExecContext(ctx, query, args...)
+	_, err := db.writeExec(ctx, query, args...)
 	return db.mapErr(err, op)
+}
+
+// writeExec runs a write statement: in db's transaction when it has one,
+// otherwise through a cached statement on the write pool (SQLite would
+// otherwise parse the SQL of every login's session insert and last-login
+// update again; pgx caches its statements itself). query must be a constant
+// of this package, as for readRow.
+func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if db.tx == nil {
+		if st := db.wstmts.get(ctx, db.pool, query); st != nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
+	return db.w.ExecContext(ctx, query, args...)
 }
 
 // queryList runs a read query and scans every row with scan.

@@ -51,7 +51,7 @@ func (db *DB) Find(ctx context.Context, id string) (session.Session, bool, error
 
 // Save inserts s, or replaces every field of the session with the same ID.
 func (db *DB) Save(ctx context.Context, s session.Session) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO gh_sessions (`+sessionCols+`)
+	_, err := db.writeExec(ctx, `INSERT INTO gh_sessions (`+sessionCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at,
 			last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at,
@@ -64,7 +64,7 @@ func (db *DB) Save(ctx context.Context, s session.Session) error {
 
 // Touch sets LastSeenAt of session id; an unknown id is not an error.
 func (db *DB) Touch(ctx context.Context, id string, at time.Time) error {
-	_, err := db.w.ExecContext(ctx, `UPDATE gh_sessions SET last_seen_at = $2 WHERE id = $1`, id, db.d.time(at))
+	_, err := db.writeExec(ctx, `UPDATE gh_sessions SET last_seen_at = $2 WHERE id = $1`, id, db.d.time(at))
 	return sessionErr("touch session", err)
 }
 
@@ -86,7 +86,7 @@ func (db *DB) DeleteUser(ctx context.Context, userID int64, except string) error
 // a logout carrying a stale or forged cookie does not make every instance
 // drop its cache.
 func (db *DB) deleteSessions(ctx context.Context, op, q string, args ...any) (int64, error) {
-	res, err := db.w.ExecContext(ctx, q, args...)
+	res, err := db.writeExec(ctx, q, args...)
 	if err != nil {
 		db.authChanged()
 		return 0, sessionErr(op, err)

@@ -127,13 +127,13 @@ func (db *DB) UpdateUser(ctx context.Context, u *user.User) error {
 // SetPassword replaces the stored hash.
 func (db *DB) SetPassword(ctx context.Context, id int64, encoded string) error {
 	defer db.authChanged()
-	res, err := db.w.ExecContext(ctx, `UPDATE gh_users SET password = $2 WHERE id = $1`, id, encoded)
+	res, err := db.writeExec(ctx, `UPDATE gh_users SET password = $2 WHERE id = $1`, id, encoded)
 	return db.mustAffect(res, err, "set password")
 }
 
 // SetLastLogin records a successful login.
 func (db *DB) SetLastLogin(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE gh_users SET last_login = $2 WHERE id = $1`, id, nullTime(db.d, at))
+	res, err := db.writeExec(ctx, `UPDATE gh_users SET last_login = $2 WHERE id = $1`, id, nullTime(db.d, at))
 	return db.mustAffect(res, err, "set last login")
 }
 
