@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 
 	"golang.org/x/crypto/blake2b"
@@ -96,15 +97,23 @@ func a2InitHash(mode, version uint32, password, salt []byte, time, memory, threa
 	return h0
 }
 
-// a2YieldBlocks is how many blocks a2Segment computes between offers of
-// its processor to other goroutines (runtime.Gosched), about 0.3 ms of
-// work with AVX2. Without them, a goroutine that hashes holds its P until
-// the runtime preempts it, 10 ms on: with every P hashing, as at a burst
-// of logins, each request of any other kind waited that long for a turn
-// (an authenticated page's median went from under 1 ms to 11 ms while
-// logins ran). A hash costs the same: Gosched returns at once when nothing
-// else waits.
+// a2YieldBlocks is how often, in blocks, a2Segment offers its processor to
+// goroutines waiting for one (runtime.Gosched): about every 0.3 ms of work
+// with AVX2. Without it, a goroutine that hashes holds its P until the
+// runtime preempts it, 10 ms on: with every P hashing, as at a burst of
+// logins, each request of any other kind waited that long for a turn (an
+// authenticated page's median went from under 1 ms to 11 ms while logins
+// ran). The offer is made only when a goroutine is waiting: Gosched would
+// otherwise wake an idle P's thread, which often takes the hash to another
+// core and its cold caches (10% slower hashes when nothing else runs).
 const a2YieldBlocks = 1024
+
+// a2OthersWaiting reports whether goroutines are waiting for a processor;
+// s is the caller's sample buffer (runtime/metrics reads take 60 ns).
+func a2OthersWaiting(s []metrics.Sample) bool {
+	metrics.Read(s)
+	return s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() > 0
+}
 
 func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads uint32) {
 	laneLen := memory / threads
@@ -126,6 +135,7 @@ func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads
 	}
 	offset := lane*laneLen + slice*segLen + index
 	xor := version == argon2Version13 && n > 0
+	runnable := []metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
 	for ; index < segLen; index, offset = index+1, offset+1 {
 		prev := offset - 1
 		if index == 0 && slice == 0 {
@@ -144,7 +154,7 @@ func a2Segment(B []a2block, mode, version, n, slice, lane, time, memory, threads
 		}
 		ref := a2IndexAlpha(rnd, laneLen, segLen, threads, n, slice, lane, index)
 		a2Fill(&B[offset], &B[prev], &B[ref], &tmp, xor)
-		if index%a2YieldBlocks == a2YieldBlocks-1 {
+		if index%a2YieldBlocks == a2YieldBlocks-1 && a2OthersWaiting(runnable) {
 			runtime.Gosched()
 		}
 	}

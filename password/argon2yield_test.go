@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestArgon2YieldsProcessor checks that a hash lets other goroutines run
-// while it computes: on a single P, a goroutine that counts its turns gets
-// one at every a2YieldBlocks blocks (32 in a default hash), where the
-// runtime's own preemption, every 10 ms, would give it one or two. A server
-// whose every P hashes during a burst of logins still answers its other
-// requests.
+// TestArgon2YieldsProcessor checks that a hash lets waiting goroutines run
+// while it computes: on a single P, a goroutine that counts its turns (and
+// so is always waiting for one) gets one at every a2YieldBlocks blocks, 32
+// in a default hash, where the runtime's own preemption, every 10 ms, would
+// give it one or two. A server whose every P hashes during a burst of
+// logins still answers its other requests.
 func TestArgon2YieldsProcessor(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	var done atomic.Bool

@@ -20,8 +20,10 @@ type Set struct {
 	Accepted  []Hasher
 
 	// MaxConcurrent bounds concurrent hash computations. Zero means
-	// runtime.NumCPU(): hashing is CPU-bound, so more at once adds memory
-	// (19 MiB per argon2id hash) and no throughput. It is read once, at first use.
+	// runtime.GOMAXPROCS(0), the goroutines Go runs at once (the CPUs, or
+	// fewer under a container's CPU limit): hashing is CPU-bound, so more at
+	// once adds memory (19 MiB per argon2id hash) and no throughput. It is
+	// read once, at first use.
 	MaxConcurrent int
 
 	semOnce   sync.Once
@@ -52,7 +54,7 @@ func (s *Set) acquire() func() {
 	s.semOnce.Do(func() {
 		n := s.MaxConcurrent
 		if n <= 0 {
-			n = runtime.NumCPU()
+			n = runtime.GOMAXPROCS(0)
 		}
 		s.sem = make(chan struct{}, n)
 	})

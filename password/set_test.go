@@ -2,6 +2,7 @@ package password
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -198,6 +199,23 @@ func TestSetBoundsConcurrency(t *testing.T) {
 	wg.Wait()
 	if p := c.peak.Load(); p > 3 || p < 1 {
 		t.Errorf("peak concurrency %d, want 1..3", p)
+	}
+}
+
+// TestSetDefaultConcurrencyIsGOMAXPROCS: with MaxConcurrent zero, as many
+// hashes run at once as Go runs goroutines (under a container's CPU limit,
+// fewer than the machine's CPUs), not more.
+func TestSetDefaultConcurrencyIsGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // below NumCPU on any machine with two CPUs
+	c := &countingHasher{}
+	s := NewSet(c)
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() { s.Hash("pw") })
+	}
+	wg.Wait()
+	if p := c.peak.Load(); p != 1 {
+		t.Errorf("peak concurrency %d with GOMAXPROCS 1, want 1", p)
 	}
 }
 

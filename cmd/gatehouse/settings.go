@@ -49,7 +49,7 @@ var settings = []setting{
 	{"password.argon2_time", "2", false, "argon2id passes"},
 	{"password.argon2_threads", "1", false, "argon2id lanes"},
 	{"password.bcrypt_cost", "12", false, "bcrypt cost"},
-	{"password.max_concurrent", "0", false, "password hashes computed at once (0 = 2 × CPUs)"},
+	{"password.max_concurrent", "0", false, "password hashes computed at once; the rest queue (0 = GOMAXPROCS: one per CPU, or per CPU of a container's limit)"},
 	{"password.min_length", "8", false, "minimum password length in characters"},
 	{"session.idle_timeout", "2h", false, "end sessions unused this long"},
 	{"session.absolute_timeout", "24h", false, "end sessions this long after login"},
