@@ -180,37 +180,27 @@ func TestSignupScenario(t *testing.T) {
 	}
 }
 
-func TestBaselineScenario(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Scenarios = []string{"baseline"}
-	cfg.Warmup = 0
-	cfg.Duration = 10 * time.Second
-	cfg.MaxOps = 50
-	cfg.Concurrency = 2
-	// The default target (nothing listens there) is not used by baseline.
-	rep, err := RunSuite(context.Background(), cfg, io.Discard)
-	if err != nil {
-		t.Fatal(err)
+func TestBaselineScenarios(t *testing.T) {
+	for _, name := range []string{"baseline", "baseline-inproc"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Scenarios = []string{name}
+			cfg.Warmup = 0
+			cfg.Duration = 10 * time.Second
+			cfg.MaxOps = 50
+			cfg.Concurrency = 2
+			// The default target (nothing listens there) is not used by baseline.
+			rep, err := RunSuite(context.Background(), cfg, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := rep.Scenarios[0]
+			wantClean(t, row, 50)
+			if !strings.HasPrefix(row.URL, "http://127.0.0.1:") {
+				t.Errorf("%s URL %q", name, row.URL)
+			}
+		})
 	}
-	row := rep.Scenarios[0]
-	wantClean(t, row, 50)
-	if !strings.HasPrefix(row.URL, "http://127.0.0.1:") {
-		t.Errorf("baseline URL %q", row.URL)
-	}
-}
-
-func TestBaselineInProcScenario(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Scenarios = []string{"baseline-inproc"}
-	cfg.Warmup = 0
-	cfg.Duration = 10 * time.Second
-	cfg.MaxOps = 50
-	cfg.Concurrency = 2
-	rep, err := RunSuite(context.Background(), cfg, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantClean(t, rep.Scenarios[0], 50)
 }
 
 // TestBaselineProcess checks that the baseline server is another process,
