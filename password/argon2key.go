@@ -109,7 +109,8 @@ func a2InitHash(mode, version uint32, password, salt []byte, time, memory, threa
 const a2YieldBlocks = 1024
 
 // a2OthersWaiting reports whether goroutines are waiting for a processor;
-// s is the caller's sample buffer (runtime/metrics reads take 60 ns).
+// s is the caller's sample buffer (runtime/metrics reads take 60 ns). A
+// runtime without the metric counts as waiting: the offer is cheap.
 func a2OthersWaiting(s []metrics.Sample) bool {
 	metrics.Read(s)
 	return s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() > 0
