@@ -38,8 +38,8 @@ export GATEHOUSE_SECRET_KEY_FILE="$work/secret"
 export GATEHOUSE_LOG_LEVEL=warn
 export GATEHOUSE_ACCOUNT_SIGNUPS_PER_IP=100000000/1m   # the load tool signs up from one IP
 
-echo "| database | users | sessions | scenario | c | ops/s | p50 | p99 | vs ceiling |" > "$OUT/summary.md"
-echo "|---|---|---|---|---|---|---|---|---|" >> "$OUT/summary.md"
+echo "| database | users | sessions | scenario | c | ops/s | p50 | p99 | vs ceiling | CPU/op: tool, server |" > "$OUT/summary.md"
+echo "|---|---|---|---|---|---|---|---|---|---|" >> "$OUT/summary.md"
 
 for db in $DBS; do
   for n in $SIZES; do
@@ -87,12 +87,14 @@ ratio = {x["scenario"]: "%.0f%% of %s%s (target %.0f%%)" % (100 * x["ratio"], x[
 for s in r["scenarios"]:
     l = s["latency_ms"]
     name = s["name"] + (" (burst)" if "burst" in sys.argv[1] else "")
-    print("| %s | %s | %s | %s | %d | %.1f | %.2f ms | %.2f ms | %s |" % (sys.argv[2], sys.argv[3], sys.argv[4], name, s["concurrency"],
-          s["ops_per_sec"], l["p50"], l["p99"], ratio.get(s["name"], "")))
+    c = s.get("cpu_ms_per_op")
+    cpu = "" if c is None else "%.3g ms, %s" % (c["tool"], "%.3g ms" % c["server"] if "server" in c else "–")
+    print("| %s | %s | %s | %s | %d | %.1f | %.2f ms | %.2f ms | %s | %s |" % (sys.argv[2], sys.argv[3], sys.argv[4], name, s["concurrency"],
+          s["ops_per_sec"], l["p50"], l["p99"], ratio.get(s["name"], ""), cpu))
 PY
     done
-    echo "| $db | $n | $sessions | peak RSS, steady load | | $((steady / 1024)) MiB | | | |" >> "$OUT/summary.md"
-    echo "| $db | $n | $sessions | peak RSS, with the burst | | $((rss / 1024)) MiB | | | |" >> "$OUT/summary.md"
+    echo "| $db | $n | $sessions | peak RSS, steady load | | $((steady / 1024)) MiB | | | | |" >> "$OUT/summary.md"
+    echo "| $db | $n | $sessions | peak RSS, with the burst | | $((rss / 1024)) MiB | | | | |" >> "$OUT/summary.md"
   done
 done
 [[ $DBS == *postgres* ]] && psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS gatehouse_bench" >/dev/null || true

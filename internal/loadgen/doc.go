@@ -61,6 +61,13 @@
 // samples. All virtual users share one http.Transport with keep-alive and
 // enough idle connections per host; each request has -timeout.
 //
+// On Linux the report also gives the CPU time per operation of the tool's
+// own process and of the server's: the process listening on the target's
+// port (found through /proc/net/tcp and the processes' file descriptors),
+// or the baseline server the tool started. Tool and server share the
+// machine's cores, so these show where a scenario's time goes: for login,
+// the server's CPU per login against the hash scenario's CPU per hash.
+//
 // Where a scenario's ceiling also ran, the report gives the ratio and the
 // project's target: authed ≥ 50% of baseline, page ≥ 70% of baseline,
 // login ≥ 90% of hash, signup ≥ 80% of hash.

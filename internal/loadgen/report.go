@@ -57,6 +57,31 @@ type ScenarioReport struct {
 	ErrorSamples       []string         `json:"error_samples"` // a few error messages
 	Hasher             string           `json:"hasher,omitempty"`
 	Failed             string           `json:"failed,omitempty"` // why the scenario could not run
+	// CPUPerOpMS is the CPU time per successful operation, where measured.
+	CPUPerOpMS *CPUPerOp `json:"cpu_ms_per_op,omitempty"`
+}
+
+// CPUPerOp is CPU time per successful operation in milliseconds: the
+// tool's process, and the server's when the tool found it (Server is then
+// set and ServerPID names it; 10 ms resolution over the whole phase).
+type CPUPerOp struct {
+	Tool      float64  `json:"tool"`
+	Server    *float64 `json:"server,omitempty"`
+	ServerPID int      `json:"server_pid,omitempty"`
+}
+
+// newCPUPerOp divides u over ok operations; nil when nothing was measured.
+func newCPUPerOp(u CPUUse, ok int64) *CPUPerOp {
+	if !u.Known || ok <= 0 {
+		return nil
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(ok) }
+	c := &CPUPerOp{Tool: ms(u.Tool)}
+	if u.ServerPID > 0 {
+		s := ms(u.Server)
+		c.Server, c.ServerPID = &s, u.ServerPID
+	}
+	return c
 }
 
 // LatencyMS is a latency distribution in milliseconds.
@@ -112,6 +137,7 @@ func newScenarioReport(name string, r Result) ScenarioReport {
 		},
 		ErrorKinds:   errs,
 		ErrorSamples: samples,
+		CPUPerOpMS:   newCPUPerOp(r.CPU, r.Succeeded),
 	}
 }
 

@@ -21,13 +21,16 @@ func sampleReport() *Report {
 	}
 	login := row("login", 90, time.Second)
 	login.Errors, login.Ops = 2, 92
+	login.CPUPerOpMS = newCPUPerOp(CPUUse{Known: true, Tool: 90 * time.Millisecond, ServerPID: 42, Server: 1530 * time.Millisecond}, 90)
+	hash := row("hash", 100, time.Second)
+	hash.CPUPerOpMS = newCPUPerOp(CPUUse{Known: true, Tool: 1300 * time.Millisecond}, 100)
 	login.ErrorKinds = map[string]int64{"status 429": 2}
 	login.ErrorSamples = []string{"status 429: POST …: 429, want a redirect"}
 	rep := &Report{Tool: "gatehouse-bench", SchemaVersion: SchemaVersion, Scenarios: []ScenarioReport{
 		row("baseline", 10000, time.Second),
 		row("authed", 6000, time.Second),
 		row("page", 6000, time.Second),
-		row("hash", 100, time.Second),
+		hash,
 		login,
 		{Name: "signup", Stop: "failed", Failed: "no form", ErrorKinds: map[string]int64{}, ErrorSamples: []string{}},
 	}}
@@ -98,6 +101,7 @@ func TestTable(t *testing.T) {
 		"signup did not run: no form",
 		"login: 2 errors: status 429 ×2",
 		"hash: argon2 memory=19456KiB",
+		"cpu per op", "hash        13.0ms", "login       1.00ms  17.0ms (pid 42)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)

@@ -30,6 +30,7 @@ type RunOptions struct {
 	Duration    time.Duration // measured phase length
 	MaxOps      int64         // at most this many measured operations
 	Warmup      time.Duration // unmeasured phase before it (0: none)
+	ServerPID   int           // the server's process, for Result.CPU (0: none)
 }
 
 // Stop reasons of a Result.
@@ -45,6 +46,7 @@ type Result struct {
 	Concurrency int
 	Wall        time.Duration // from the phase's start until every worker stopped
 	Stop        string        // StopDuration, StopMaxOps or StopInterrupted
+	CPU         CPUUse        // CPU used by the tool and the server during the phase
 }
 
 // OpsPerSec is successful operations per second of wall time.
@@ -83,8 +85,10 @@ func Run(ctx context.Context, w Workload, opts RunOptions) (Result, error) {
 		return Result{Concurrency: opts.Concurrency, Stop: StopInterrupted}, nil
 	}
 	rec := NewRecorder(opts.MaxOps)
+	cpu := startCPU(opts.ServerPID)
 	wall := phase(ctx, workers, opts.Duration, rec)
-	res := Result{Summary: rec.Summarize(), Concurrency: opts.Concurrency, Wall: wall, Stop: StopDuration}
+	res := Result{Summary: rec.Summarize(), Concurrency: opts.Concurrency, Wall: wall, Stop: StopDuration,
+		CPU: cpu.stop()}
 	switch {
 	case ctx.Err() != nil:
 		res.Stop = StopInterrupted

@@ -41,6 +41,7 @@ type baselineWorkload struct {
 	e     *env
 	u     *url.URL
 	close func() error
+	pid   int // the server's process; 0 when it is the tool's
 }
 
 // newBaseline builds the baseline scenario: baselineHandler served by a
@@ -51,7 +52,7 @@ func newBaseline(ctx context.Context, e *env) (Workload, error) {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
 	u := &url.URL{Scheme: "http", Host: p.addr, Path: "/"}
-	return &baselineWorkload{e: e, u: u, close: p.stop}, nil
+	return &baselineWorkload{e: e, u: u, close: p.stop, pid: p.cmd.Process.Pid}, nil
 }
 
 // newBaselineInProc builds the baseline-inproc scenario: baselineHandler
@@ -77,6 +78,10 @@ func (w *baselineWorkload) NewWorker(context.Context, int) (Worker, error) {
 
 // Close stops the server.
 func (w *baselineWorkload) Close() error { return w.close() }
+
+// ServerPID returns the server's process for the CPU figures (0: the
+// tool's own, whose CPU the tool's figure already holds).
+func (w *baselineWorkload) ServerPID() int { return w.pid }
 
 // baselineWorker is one virtual user of a baseline scenario.
 type baselineWorker struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	neturl "net/url"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -88,6 +89,7 @@ func runScenario(ctx context.Context, e *env, name string, progress io.Writer) S
 			return failed(err)
 		}
 	}
+	opts.ServerPID = serverPID(e, spec, w)
 	res, err := Run(ctx, w, opts)
 	if err != nil {
 		return failed(err)
@@ -101,6 +103,23 @@ func runScenario(ctx context.Context, e *env, name string, progress io.Writer) S
 	}
 	fmt.Fprintf(progress, "%s: %d ops in %.1fs, %.1f ops/s, %d errors\n", name, row.Ops, row.WallS, row.OpsPerSec, row.Errors)
 	return row
+}
+
+// serverPID returns the process serving w's requests, for the CPU figures:
+// the baseline's own server, or the process listening on the target's port;
+// 0 for the scenarios that drive no other process, or when it is not found.
+func serverPID(e *env, spec scenario, w Workload) int {
+	if p, ok := w.(interface{ ServerPID() int }); ok {
+		return p.ServerPID()
+	}
+	if !spec.http {
+		return 0
+	}
+	port, err := strconv.Atoi(e.target.Port())
+	if err != nil {
+		port = 80
+	}
+	return listenerPID(port)
 }
 
 // probe GETs url once and fails only if no response came back at all, so

@@ -30,6 +30,7 @@ func WriteTable(w io.Writer, rep *Report) error {
 	}
 	var b strings.Builder
 	writeColumns(&b, rows)
+	writeCPU(&b, rep)
 	for _, s := range rep.Scenarios {
 		if s.Hasher != "" {
 			fmt.Fprintf(&b, "\n%s: %s\n", s.Name, s.Hasher)
@@ -53,6 +54,26 @@ func WriteTable(w io.Writer, rep *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeCPU writes the CPU per operation of the scenarios that have it.
+func writeCPU(b *strings.Builder, rep *Report) {
+	rows := [][]string{{"cpu per op", "tool", "server"}}
+	for _, s := range rep.Scenarios {
+		c := s.CPUPerOpMS
+		if c == nil {
+			continue
+		}
+		server := "-"
+		if c.Server != nil {
+			server = fmt.Sprintf("%s (pid %d)", fmtMS(*c.Server), c.ServerPID)
+		}
+		rows = append(rows, []string{s.Name, fmtMS(c.Tool), server})
+	}
+	if len(rows) > 1 {
+		b.WriteString("\n")
+		writeColumns(b, rows)
+	}
 }
 
 // writeColumns writes rows as aligned columns: the first left-aligned, the

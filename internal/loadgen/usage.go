@@ -44,7 +44,9 @@ Scenarios (-scenario a,b,c runs them in order and prints one table):
 An operation is one scenario iteration: one request for baseline, page and
 authed, one whole login or signup (about 3 requests), one verification for
 hash. ops/s counts successful operations over the wall time; latencies are
-those of successful operations. Errors are counted by kind ("status 500",
+those of successful operations. On Linux a second table gives the CPU time
+per operation of the tool's process and of the server's (the process
+listening on the target's port, or the baseline's own server). Errors are counted by kind ("status 500",
 "body", "form", "redirect", "transport", "hash") with a few samples.
 
 Ratios to ceilings (when both scenarios ran) and the project's targets:
