@@ -116,8 +116,11 @@ func serverPID(e *env, spec scenario, w Workload) int {
 		return 0
 	}
 	port, err := strconv.Atoi(e.target.Port())
-	if err != nil {
+	if err != nil { // no port in the URL: the scheme's
 		port = 80
+		if e.target.Scheme == "https" {
+			port = 443
+		}
 	}
 	return listenerPID(port)
 }
