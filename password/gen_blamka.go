@@ -97,20 +97,22 @@ func avx2() []byte {
 		p("GLOBL ·%s<>(SB), RODATA|NOPTR, $32", m.name)
 		p("")
 	}
-	// One BlaMka round on Y0-Y3, written once and used by both loops.
-	var round []string
-	asmRound(func(format string, args ...any) {
-		round = append(round, strings.TrimPrefix(fmt.Sprintf(format, args...), "\t"))
-	})
-	p("#define BLAMKA_ROUND \\")
-	for i, l := range round {
-		sep := "; \\"
-		if i == len(round)-1 {
-			sep = ""
+	// One BlaMka round on Y0-Y3, written once as macros and used by both
+	// loops: G on four lanes, built from the BlaMka multiply-add.
+	macro := func(head string, lines []string) {
+		p("#define %s \\", head)
+		for i, l := range lines {
+			sep := "; \\"
+			if i == len(lines)-1 {
+				sep = ""
+			}
+			p("\t%s%s", l, sep)
 		}
-		p("\t%s%s", l, sep)
+		p("")
 	}
-	p("")
+	macro("BLAMKA_FBM(x, y)", asmFBM)
+	macro("BLAMKA_G", asmG)
+	macro("BLAMKA_ROUND", asmRound)
 	p("// func a2fillAVX2(out, x, y, tmp *a2block, xor bool)")
 	p("TEXT ·a2fillAVX2(SB), NOSPLIT, $0-33")
 	p("\tMOVQ out+0(FP), AX")
@@ -187,41 +189,45 @@ func avx2() []byte {
 	return b.Bytes()
 }
 
-// asmRound writes one BlaMka round on rows Y0-Y3: G on the columns, then,
-// with b, c and d rotated by one, two and three lanes, G on the diagonals.
-func asmRound(p func(string, ...any)) {
-	asmG(p)
-	p("\tVPERMQ $0x39, Y1, Y1")
-	p("\tVPERMQ $0x4E, Y2, Y2")
-	p("\tVPERMQ $0x93, Y3, Y3")
-	asmG(p)
-	p("\tVPERMQ $0x93, Y1, Y1")
-	p("\tVPERMQ $0x4E, Y2, Y2")
-	p("\tVPERMQ $0x39, Y3, Y3")
+// asmFBM is x += y + 2·lo(x)·lo(y) on four lanes, the body of the
+// BLAMKA_FBM(x, y) macro.
+var asmFBM = []string{
+	"VPMULUDQ y, x, Y4",
+	"VPADDQ y, x, x",
+	"VPADDQ Y4, x, x",
+	"VPADDQ Y4, x, x",
 }
 
-// asmG writes G on four lanes: a, b, c, d in Y0-Y3.
-func asmG(p func(string, ...any)) {
-	fbm := func(x, y int) { // x += y + 2·lo(x)·lo(y)
-		p("\tVPMULUDQ Y%d, Y%d, Y4", y, x)
-		p("\tVPADDQ Y%d, Y%d, Y%d", y, x, x)
-		p("\tVPADDQ Y4, Y%d, Y%d", x, x)
-		p("\tVPADDQ Y4, Y%d, Y%d", x, x)
-	}
-	fbm(0, 1)
-	p("\tVPXOR Y0, Y3, Y3")
-	p("\tVPSHUFD $0xB1, Y3, Y3") // >>> 32
-	fbm(2, 3)
-	p("\tVPXOR Y2, Y1, Y1")
-	p("\tVPSHUFB Y14, Y1, Y1") // >>> 24
-	fbm(0, 1)
-	p("\tVPXOR Y0, Y3, Y3")
-	p("\tVPSHUFB Y15, Y3, Y3") // >>> 16
-	fbm(2, 3)
-	p("\tVPXOR Y2, Y1, Y1")
-	p("\tVPADDQ Y1, Y1, Y4") // >>> 63: (b << 1) | (b >> 63)
-	p("\tVPSRLQ $63, Y1, Y1")
-	p("\tVPXOR Y4, Y1, Y1")
+// asmG is G on four lanes, a, b, c, d in Y0-Y3: the BLAMKA_G macro.
+var asmG = []string{
+	"BLAMKA_FBM(Y0, Y1)",
+	"VPXOR Y0, Y3, Y3",
+	"VPSHUFD $0xB1, Y3, Y3", // >>> 32
+	"BLAMKA_FBM(Y2, Y3)",
+	"VPXOR Y2, Y1, Y1",
+	"VPSHUFB Y14, Y1, Y1", // >>> 24
+	"BLAMKA_FBM(Y0, Y1)",
+	"VPXOR Y0, Y3, Y3",
+	"VPSHUFB Y15, Y3, Y3", // >>> 16
+	"BLAMKA_FBM(Y2, Y3)",
+	"VPXOR Y2, Y1, Y1",
+	"VPADDQ Y1, Y1, Y4", // >>> 63: (b << 1) | (b >> 63)
+	"VPSRLQ $63, Y1, Y1",
+	"VPXOR Y4, Y1, Y1",
+}
+
+// asmRound is one BlaMka round on rows Y0-Y3, the BLAMKA_ROUND macro: G on
+// the columns, then, with the lanes of b, c, d rotated by 1, 2, 3, G on the
+// diagonals, and the rotation undone.
+var asmRound = []string{
+	"BLAMKA_G",
+	"VPERMQ $0x39, Y1, Y1",
+	"VPERMQ $0x4E, Y2, Y2",
+	"VPERMQ $0x93, Y3, Y3",
+	"BLAMKA_G",
+	"VPERMQ $0x93, Y1, Y1",
+	"VPERMQ $0x4E, Y2, Y2",
+	"VPERMQ $0x39, Y3, Y3",
 }
 
 // mix writes x = fBlaMka(x, y); z = (z ^ x) >>> rot.
