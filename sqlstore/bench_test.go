@@ -10,13 +10,16 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
+// benchStores are the databases every store benchmark runs on.
+var benchStores = []struct {
+	name string
+	open func(testing.TB) *sqlstore.DB
+}{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+
 // BenchmarkSessionUserPerms is the store work of one authenticated request:
 // find the session, load its user, load the user's permission codes.
 func BenchmarkSessionUserPerms(b *testing.B) {
-	for _, d := range []struct {
-		name string
-		open func(testing.TB) *sqlstore.DB
-	}{{"sqlite", openSQLite}, {"postgres", openPostgres}} {
+	for _, d := range benchStores {
 		b.Run(d.name, func(b *testing.B) {
 			db := d.open(b)
 			ctx := b.Context()
@@ -96,10 +99,7 @@ func seedRequest(b *testing.B, db *sqlstore.DB) (string, int64) {
 // BenchmarkAuthGeneration is the store work of an authenticated request
 // whose user is cached: is the cache still current?
 func BenchmarkAuthGeneration(b *testing.B) {
-	for _, d := range []struct {
-		name string
-		open func(testing.TB) *sqlstore.DB
-	}{{"sqlite", openSQLite}, {"postgres", openPostgres}} {
+	for _, d := range benchStores {
 		b.Run(d.name, func(b *testing.B) {
 			db := d.open(b)
 			ctx := b.Context()

@@ -85,10 +85,7 @@ func TestBulkCreateUsers(t *testing.T) {
 // BenchmarkBulkCreateUsers inserts b.N users in one BulkCreateUsers call, so
 // that -benchtime=1000000x measures seeding a million users.
 func BenchmarkBulkCreateUsers(b *testing.B) {
-	for _, d := range []struct {
-		name string
-		open func(testing.TB) *sqlstore.DB
-	}{{"sqlite", openSQLite}, {"postgres", openPostgres}} {
+	for _, d := range benchStores {
 		b.Run(d.name, func(b *testing.B) {
 			db := d.open(b)
 			start := time.Now()
