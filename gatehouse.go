@@ -110,7 +110,7 @@ func New(cfg Config) (*Gatehouse, error) {
 	}
 	// Make the dummy hash now, so that the first login of an unknown user
 	// costs one hash like every later one.
-	cfg.Passwords.VerifyDummy("warm-up")
+	cfg.Passwords.VerifyDummy(context.Background(), "warm-up")
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
 	}

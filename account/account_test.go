@@ -141,7 +141,7 @@ func TestEqualWork(t *testing.T) {
 	db.UpdateUser(ctx, inactive)
 	social, _ := s.Signup(ctx, account.SignupInput{Username: "socialonly", Password1: pw, Password2: pw}, c)
 	db.SetPassword(ctx, social.ID, s.Passwords.Unusable())
-	s.Passwords.VerifyDummy("warm-up") // gatehouse.New does this at start
+	s.Passwords.VerifyDummy(ctx, "warm-up") // gatehouse.New does this at start
 	for _, tc := range []struct{ login, password string }{
 		{"real", "wrong password"}, {"nobody", "wrong password"}, {"sleeper", pw}, {"socialonly", ""}, {"socialonly", "x"},
 	} {

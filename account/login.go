@@ -74,10 +74,15 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 
 	ok := false
 	if u == nil || !u.IsActive || !u.HasUsablePassword() {
-		s.Passwords.VerifyDummy(in.Password)
+		if err := s.Passwords.VerifyDummy(ctx, in.Password); err != nil {
+			return nil, fmt.Errorf("account: login: %w", err)
+		}
 	} else {
 		var upgraded string
-		ok, upgraded, err = s.Passwords.Verify(in.Password, u.Password)
+		ok, upgraded, err = s.Passwords.Verify(ctx, in.Password, u.Password)
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("account: login: %w", err)
+		}
 		if err != nil && !errors.Is(err, password.ErrTooLong) {
 			// A stored hash we cannot read: log it (never the password) and refuse.
 			s.log().Warn("password hash unreadable", "user_id", u.ID, "err", err)

@@ -27,8 +27,8 @@ func (s *Service) ChangePassword(ctx context.Context, u *user.User, in ChangePas
 	} else if len(in.Old) > password.MaxLength {
 		errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
 	} else {
-		ok, _, err := s.Passwords.Verify(in.Old, u.Password)
-		if err != nil && !errors.Is(err, password.ErrTooLong) {
+		ok, _, err := s.Passwords.Verify(ctx, in.Old, u.Password)
+		if err != nil && !errors.Is(err, password.ErrTooLong) && ctx.Err() == nil {
 			s.log().Warn("password hash unreadable", "user_id", u.ID, "err", err)
 		}
 		if !ok {
@@ -45,7 +45,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *user.User, in ChangePas
 // SetPassword stores a new password for u without asking for the old one (the
 // CLI and password reset use it) and runs OnPasswordChanged.
 func (s *Service) SetPassword(ctx context.Context, u *user.User, pw string, c Client) error {
-	encoded, err := s.Passwords.Hash(pw)
+	encoded, err := s.Passwords.Hash(ctx, pw)
 	if err != nil {
 		return fmt.Errorf("account: set password: %w", err)
 	}

@@ -50,7 +50,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 	} else if n > limit.Max {
 		return nil, &Error{Code: CodeTooManyAttempts}
 	}
-	encoded, err := s.Passwords.Hash(in.Password1)
+	encoded, err := s.Passwords.Hash(ctx, in.Password1)
 	if err != nil {
 		return nil, fmt.Errorf("account: signup: %w", err)
 	}

@@ -330,19 +330,19 @@ func TestPasswords(t *testing.T) {
 		runImport(t, db, readFile(t, name), Options{})
 		for username, pw := range passwords {
 			u := mustUser(t, db, username)
-			ok, _, err := set.Verify(pw, u.Password)
+			ok, _, err := set.Verify(context.Background(), pw, u.Password)
 			if err != nil || !ok {
 				t.Errorf("%s: %q (%s) does not log in: ok=%v err=%v", name, username, strings.SplitN(u.Password, "$", 2)[0], ok, err)
 			}
 			if name != fixtures[0] {
 				continue
 			}
-			if ok, _, _ := set.Verify(pw+"x", u.Password); ok {
+			if ok, _, _ := set.Verify(context.Background(), pw+"x", u.Password); ok {
 				t.Errorf("%s: %q logs in with a wrong password", name, username)
 			}
 		}
 		u := mustUser(t, db, "social.only")
-		if ok, _, err := set.Verify("", u.Password); ok || err != nil {
+		if ok, _, err := set.Verify(context.Background(), "", u.Password); ok || err != nil {
 			t.Errorf("unusable password verifies: ok=%v err=%v", ok, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"testing"
 
 	"golang.org/x/crypto/argon2"
@@ -53,7 +54,7 @@ func BenchmarkVerify(b *testing.B) {
 // goroutines through DefaultSet, whose MaxConcurrent queues them.
 func BenchmarkSetVerifyParallel(b *testing.B) {
 	s := DefaultSet()
-	enc, err := s.Hash(benchPassword)
+	enc, err := s.Hash(context.Background(), benchPassword)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func BenchmarkSetVerifyParallel(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if ok, _, err := s.Verify(benchPassword, enc); !ok || err != nil {
+			if ok, _, err := s.Verify(context.Background(), benchPassword, enc); !ok || err != nil {
 				b.Error(ok, err)
 				return
 			}

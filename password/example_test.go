@@ -1,6 +1,7 @@
 package password_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/gatehouse-auth/gatehouse/password"
@@ -8,15 +9,16 @@ import (
 
 // A Set verifies a hash imported from Django and upgrades it to argon2id.
 func ExampleSet_Verify() {
+	ctx := context.Background()
 	set := password.DefaultSet()
 
 	// pbkdf2_sha256 hash of "correct horse battery staple" made by Django 3.2.
 	django := "pbkdf2_sha256$1000$PFg0e56XWKl2pcrsodtn1h$Ql6uPRX8wz+JxR0yd/YxX2JMTcLyhVfs5cWjYxQ2XrY="
 
-	ok, upgraded, err := set.Verify("correct horse battery staple", django)
+	ok, upgraded, err := set.Verify(ctx, "correct horse battery staple", django)
 	fmt.Println(ok, err, set.Algorithm(upgraded))
 
-	ok, _, _ = set.Verify("Correct horse battery staple", django)
+	ok, _, _ = set.Verify(ctx, "Correct horse battery staple", django)
 	fmt.Println(ok)
 	// Output:
 	// true <nil> argon2
@@ -24,12 +26,13 @@ func ExampleSet_Verify() {
 }
 
 func ExampleSet_Hash() {
+	ctx := context.Background()
 	set := password.DefaultSet()
-	encoded, err := set.Hash("caf\u00e9 au lait") // precomposed é
+	encoded, err := set.Hash(ctx, "caf\u00e9 au lait") // precomposed é
 	if err != nil {
 		panic(err)
 	}
-	ok, _, _ := set.Verify("cafe\u0301 au lait", encoded) // e + combining acute
+	ok, _, _ := set.Verify(ctx, "cafe\u0301 au lait", encoded) // e + combining acute
 	fmt.Println(set.Algorithm(encoded), ok)
 	// Output: argon2 true
 }
@@ -37,7 +40,7 @@ func ExampleSet_Hash() {
 func ExampleSet_Unusable() {
 	set := password.DefaultSet()
 	encoded := set.Unusable() // for an account created by social login
-	ok, _, err := set.Verify("", encoded)
+	ok, _, err := set.Verify(context.Background(), "", encoded)
 	fmt.Println(len(encoded), password.IsUsable(encoded), ok, err)
 	// Output: 41 false false <nil>
 }

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"unicode/utf8"
@@ -45,7 +46,7 @@ func FuzzVerify(f *testing.F) {
 		if len(pw) > 200 {
 			pw = pw[:200]
 		}
-		ok, up, err := set.Verify(pw, encoded)
+		ok, up, err := set.Verify(context.Background(), pw, encoded)
 		if err != nil && (ok || up != "") {
 			t.Fatalf("Set.Verify = %v, %q, %v", ok, up, err)
 		}

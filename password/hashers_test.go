@@ -2,6 +2,7 @@ package password
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"math/rand/v2"
@@ -252,7 +253,7 @@ func TestHostileHashes(t *testing.T) {
 	set.Preferred = Argon2Hasher{Memory: 64, Time: 1}
 	for _, tc := range hostile {
 		start := time.Now()
-		ok, _, err := set.Verify("pw", tc.enc)
+		ok, _, err := set.Verify(context.Background(), "pw", tc.enc)
 		if ok || !errors.Is(err, tc.want) {
 			t.Errorf("Verify(%.80s) = %v, %v; want false, %v", tc.enc, ok, err, tc.want)
 		}

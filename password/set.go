@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -14,7 +15,9 @@ import (
 //
 // Every hash computation of a Set (Hash, Verify, VerifyDummy) holds one of
 // MaxConcurrent slots, so a burst of logins queues instead of each
-// allocating argon2's memory at once.
+// allocating argon2's memory at once. The wait for a slot ends with the
+// caller's context: a request whose client has gone away leaves the queue
+// instead of hashing for nobody.
 type Set struct {
 	Preferred Hasher
 	Accepted  []Hasher
@@ -50,7 +53,9 @@ func DefaultSet() *Set {
 }
 
 // acquire takes a computation slot and returns the function releasing it.
-func (s *Set) acquire() func() {
+// It returns an error wrapping ctx.Err() instead if ctx has ended, or ends
+// while it waits: no hash is computed for a caller that has given up.
+func (s *Set) acquire(ctx context.Context) (release func(), err error) {
 	s.semOnce.Do(func() {
 		n := s.MaxConcurrent
 		if n <= 0 {
@@ -58,13 +63,22 @@ func (s *Set) acquire() func() {
 		}
 		s.sem = make(chan struct{}, n)
 	})
-	s.sem <- struct{}{}
-	return func() { <-s.sem }
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("password: waiting for a hashing slot: %w", err)
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return func() { <-s.sem }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("password: waiting for a hashing slot: %w", ctx.Err())
+	}
 }
 
 // Hash returns the Preferred hasher's encoding of Normalize(pw). A password
 // longer than MaxLength bytes (before or after normalization) gets ErrTooLong.
-func (s *Set) Hash(pw string) (string, error) {
+// If ctx ends before a computation slot is free, Hash returns an error
+// wrapping ctx.Err().
+func (s *Set) Hash(ctx context.Context, pw string) (string, error) {
 	if len(pw) > MaxLength {
 		return "", ErrTooLong
 	}
@@ -75,7 +89,11 @@ func (s *Set) Hash(pw string) (string, error) {
 	if len(n) > MaxLength {
 		return "", ErrTooLong
 	}
-	defer s.acquire()()
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	return s.Preferred.Hash(n)
 }
 
@@ -96,8 +114,10 @@ func (s *Set) Hash(pw string) (string, error) {
 // longer than MaxLength is false with ErrTooLong before any hashing; an
 // unknown algorithm is ErrUnknownAlgorithm and a malformed or out-of-bounds
 // hash an error wrapping ErrMalformed or ErrBounds. The unusable and unknown
-// cases run VerifyDummy so they take as long as a real check.
-func (s *Set) Verify(pw, encoded string) (ok bool, newEncoded string, err error) {
+// cases run VerifyDummy so they take as long as a real check. If ctx ends
+// before a computation slot is free, Verify returns false and an error
+// wrapping ctx.Err().
+func (s *Set) Verify(ctx context.Context, pw, encoded string) (ok bool, newEncoded string, err error) {
 	if len(pw) > MaxLength {
 		return false, "", ErrTooLong
 	}
@@ -105,16 +125,21 @@ func (s *Set) Verify(pw, encoded string) (ok bool, newEncoded string, err error)
 		return false, "", ErrNoHasher
 	}
 	if !IsUsable(encoded) {
-		s.VerifyDummy(pw)
-		return false, "", nil
+		return false, "", s.VerifyDummy(ctx, pw)
 	}
 	alg := identify(encoded)
 	h := s.hasher(alg)
 	if h == nil {
-		s.VerifyDummy(pw)
+		if err := s.VerifyDummy(ctx, pw); err != nil {
+			return false, "", err
+		}
 		return false, "", fmt.Errorf("%w: %.32q", ErrUnknownAlgorithm, alg)
 	}
-	defer s.acquire()()
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	defer release()
 	norm := Normalize(pw)
 	ok, err = h.Verify(pw, encoded)
 	rawMatched := ok
@@ -138,22 +163,28 @@ func (s *Set) Verify(pw, encoded string) (ok bool, newEncoded string, err error)
 // Verify would for a real account, and discards the result. Call it when
 // the user does not exist so that the response takes as long as for one who
 // does (Django's ModelBackend does the same). The dummy hash is made once,
-// at first use.
-func (s *Set) VerifyDummy(pw string) {
+// at first use. The only error is one wrapping ctx.Err(), when ctx ends
+// before a computation slot is free.
+func (s *Set) VerifyDummy(ctx context.Context, pw string) error {
 	if len(pw) > MaxLength || s.Preferred == nil {
-		return
+		return nil
 	}
-	defer s.acquire()()
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	s.dummyOnce.Do(func() {
 		s.dummy, _ = s.Preferred.Hash(randomString(40))
 	})
 	if s.dummy == "" {
-		return
+		return nil
 	}
 	s.Preferred.Verify(pw, s.dummy)
 	if norm := Normalize(pw); norm != pw && len(norm) <= MaxLength {
 		s.Preferred.Verify(norm, s.dummy)
 	}
+	return nil
 }
 
 // Unusable returns a value for the password field of an account that must

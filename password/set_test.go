@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"strings"
@@ -20,16 +21,16 @@ func cheapSet() *Set {
 func TestSetRoundTrip(t *testing.T) {
 	s := cheapSet()
 	p := "P4-" + strings.Repeat("ab cd ", 16) + "ÉÑ" // > 72 bytes
-	enc, err := s.Hash(p)
+	enc, err := s.Hash(context.Background(), p)
 	if err != nil || !strings.HasPrefix(enc, "argon2$argon2id$") {
 		t.Fatalf("Hash = %q, %v", enc, err)
 	}
-	if ok, up, err := s.Verify(p, enc); !ok || up != "" || err != nil {
+	if ok, up, err := s.Verify(context.Background(), p, enc); !ok || up != "" || err != nil {
 		t.Fatalf("Verify = %v, %q, %v", ok, up, err)
 	}
 	// P4: no truncation, case folding or trimming.
 	for _, w := range []string{p[:72] + "x", p[:72], strings.ToUpper(p), strings.ToLower(p), p + " ", " " + p, strings.TrimSpace(p + " ")[1:]} {
-		if ok, _, err := s.Verify(w, enc); ok || err != nil {
+		if ok, _, err := s.Verify(context.Background(), w, enc); ok || err != nil {
 			t.Errorf("Verify(%q) = %v, %v; want false", w, ok, err)
 		}
 	}
@@ -47,14 +48,14 @@ func TestSetNFKC(t *testing.T) {
 		{"ｐａｓｓ-word-1", "pass-word-1"}, // full-width
 		{"Å-ring-99", "A\u030a-ring-99"},
 	} {
-		enc, err := s.Hash(tc.set)
+		enc, err := s.Hash(context.Background(), tc.set)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, _, err := s.Verify(tc.login, enc); !ok || err != nil {
+		if ok, _, err := s.Verify(context.Background(), tc.login, enc); !ok || err != nil {
 			t.Errorf("Hash(%q) then Verify(%q) = %v, %v", tc.set, tc.login, ok, err)
 		}
-		if ok, _, _ := s.Verify(tc.set, enc); !ok {
+		if ok, _, _ := s.Verify(context.Background(), tc.set, enc); !ok {
 			t.Errorf("Hash(%q) then Verify(same) failed", tc.set)
 		}
 	}
@@ -66,24 +67,24 @@ func TestSetTooLong(t *testing.T) {
 	enc, _ := Argon2Hasher{Memory: 64, Time: 1}.Hash("x")
 	huge := strings.Repeat("a", 1<<20)
 	start := time.Now()
-	if _, err := s.Hash(huge); !errors.Is(err, ErrTooLong) {
+	if _, err := s.Hash(context.Background(), huge); !errors.Is(err, ErrTooLong) {
 		t.Errorf("Hash(1 MiB) err = %v", err)
 	}
-	if ok, _, err := s.Verify(huge, enc); ok || !errors.Is(err, ErrTooLong) {
+	if ok, _, err := s.Verify(context.Background(), huge, enc); ok || !errors.Is(err, ErrTooLong) {
 		t.Errorf("Verify(1 MiB) = %v, %v", ok, err)
 	}
-	s.VerifyDummy(huge)
+	s.VerifyDummy(context.Background(), huge)
 	if d := time.Since(start); d > 50*time.Millisecond {
 		t.Errorf("1 MiB password took %v", d)
 	}
-	if _, err := cheapSet().Hash(strings.Repeat("a", MaxLength)); err != nil {
+	if _, err := cheapSet().Hash(context.Background(), strings.Repeat("a", MaxLength)); err != nil {
 		t.Errorf("Hash(MaxLength bytes) = %v", err)
 	}
-	if _, err := s.Hash(strings.Repeat("a", MaxLength+1)); !errors.Is(err, ErrTooLong) {
+	if _, err := s.Hash(context.Background(), strings.Repeat("a", MaxLength+1)); !errors.Is(err, ErrTooLong) {
 		t.Errorf("Hash(MaxLength+1) = %v", err)
 	}
 	// NFKC can expand: U+FDFA becomes 18 code points.
-	if _, err := s.Hash(strings.Repeat("\ufdfa", 300)); !errors.Is(err, ErrTooLong) {
+	if _, err := s.Hash(context.Background(), strings.Repeat("\ufdfa", 300)); !errors.Is(err, ErrTooLong) {
 		t.Errorf("Hash(expanding) = %v", err)
 	}
 }
@@ -95,10 +96,10 @@ func TestSetUnusable(t *testing.T) {
 		t.Errorf("Unusable() = %q, %q", a, b)
 	}
 	for _, enc := range []string{a, "", "!"} {
-		if ok, up, err := s.Verify("", enc); ok || up != "" || err != nil {
+		if ok, up, err := s.Verify(context.Background(), "", enc); ok || up != "" || err != nil {
 			t.Errorf("Verify(\"\", %q) = %v, %q, %v", enc, ok, up, err)
 		}
-		if ok, _, err := s.Verify(enc, enc); ok || err != nil {
+		if ok, _, err := s.Verify(context.Background(), enc, enc); ok || err != nil {
 			t.Errorf("Verify(%q, itself) = %v, %v", enc, ok, err)
 		}
 		if got := s.Algorithm(enc); got != "unusable" {
@@ -109,7 +110,7 @@ func TestSetUnusable(t *testing.T) {
 
 func TestSetUnknownAndIdentify(t *testing.T) {
 	s := cheapSet()
-	if ok, _, err := s.Verify("pw", "crypt$$ab1234567890"); ok || !errors.Is(err, ErrUnknownAlgorithm) {
+	if ok, _, err := s.Verify(context.Background(), "pw", "crypt$$ab1234567890"); ok || !errors.Is(err, ErrUnknownAlgorithm) {
 		t.Errorf("Verify(crypt) = %v, %v", ok, err)
 	}
 	for enc, want := range map[string]string{
@@ -128,10 +129,10 @@ func TestSetUnknownAndIdentify(t *testing.T) {
 	// A Set only accepts what it lists.
 	only := NewSet(Argon2Hasher{Memory: 64, Time: 1})
 	md5, _ := MD5Hasher{}.Hash("pw")
-	if ok, _, err := only.Verify("pw", md5); ok || !errors.Is(err, ErrUnknownAlgorithm) {
+	if ok, _, err := only.Verify(context.Background(), "pw", md5); ok || !errors.Is(err, ErrUnknownAlgorithm) {
 		t.Errorf("argon2-only set Verify(md5) = %v, %v", ok, err)
 	}
-	if _, err := (&Set{}).Hash("pw"); !errors.Is(err, ErrNoHasher) {
+	if _, err := (&Set{}).Hash(context.Background(), "pw"); !errors.Is(err, ErrNoHasher) {
 		t.Errorf("empty Set Hash err = %v", err)
 	}
 }
@@ -139,14 +140,14 @@ func TestSetUnknownAndIdentify(t *testing.T) {
 func TestSetUpgradeWeakArgon2(t *testing.T) {
 	s := NewSet(Argon2Hasher{Memory: 512, Time: 2})
 	weak, _ := Argon2Hasher{Memory: 256, Time: 1}.Hash("pw")
-	ok, up, err := s.Verify("pw", weak)
+	ok, up, err := s.Verify(context.Background(), "pw", weak)
 	if !ok || err != nil || !strings.HasPrefix(up, "argon2$argon2id$v=19$m=512,t=2,p=1$") {
 		t.Fatalf("Verify(weak) = %v, %q, %v", ok, up, err)
 	}
-	if ok, _, _ := s.Verify("wrong", weak); ok {
+	if ok, _, _ := s.Verify(context.Background(), "wrong", weak); ok {
 		t.Error("wrong password verified")
 	}
-	if _, up, _ := s.Verify("wrong", weak); up != "" {
+	if _, up, _ := s.Verify(context.Background(), "wrong", weak); up != "" {
 		t.Error("upgrade offered for a failed login")
 	}
 }
@@ -188,11 +189,11 @@ func TestSetBoundsConcurrency(t *testing.T) {
 			defer wg.Done()
 			switch i % 3 {
 			case 0:
-				s.Hash("pw")
+				s.Hash(context.Background(), "pw")
 			case 1:
-				s.Verify("pw", "counting$pw")
+				s.Verify(context.Background(), "pw", "counting$pw")
 			default:
-				s.VerifyDummy("pw")
+				s.VerifyDummy(context.Background(), "pw")
 			}
 		}(i)
 	}
@@ -211,7 +212,7 @@ func TestSetDefaultConcurrencyIsGOMAXPROCS(t *testing.T) {
 	s := NewSet(c)
 	var wg sync.WaitGroup
 	for range 40 {
-		wg.Go(func() { s.Hash("pw") })
+		wg.Go(func() { s.Hash(context.Background(), "pw") })
 	}
 	wg.Wait()
 	if p := c.peak.Load(); p != 1 {
@@ -222,14 +223,96 @@ func TestSetDefaultConcurrencyIsGOMAXPROCS(t *testing.T) {
 func TestVerifyDummyRunsPreferred(t *testing.T) {
 	c := &countingHasher{}
 	s := NewSet(c)
-	s.VerifyDummy("pw") // one Hash for the dummy, one Verify
-	s.VerifyDummy("pw")
+	s.VerifyDummy(context.Background(), "pw") // one Hash for the dummy, one Verify
+	s.VerifyDummy(context.Background(), "pw")
 	if got := c.calls.Load(); got != 3 {
 		t.Errorf("calls = %d, want 3", got)
 	}
 	before := c.calls.Load()
-	s.Verify("pw", s.Unusable()) // unusable: dummy run
+	s.Verify(context.Background(), "pw", s.Unusable()) // unusable: dummy run
 	if c.calls.Load() != before+1 {
 		t.Error("unusable hash did not run the dummy")
+	}
+}
+
+// blockingHasher's Hash blocks until release is closed, holding the Set's
+// computation slot meanwhile.
+type blockingHasher struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingHasher) Algorithm() string { return "blocking" }
+func (b *blockingHasher) Hash(pw string) (string, error) {
+	b.started <- struct{}{}
+	<-b.release
+	return "blocking$" + pw, nil
+}
+func (b *blockingHasher) Verify(pw, enc string) (bool, error) { return enc == "blocking$"+pw, nil }
+func (b *blockingHasher) NeedsUpdate(string) bool             { return false }
+
+// TestSetWaitEndsWithContext: while the only slot is held, Hash, Verify and
+// VerifyDummy give up when their context is cancelled, before or during the
+// wait, and return an error wrapping context.Canceled; a deadline gives
+// context.DeadlineExceeded. Once the slot is free, the Set works again.
+func TestSetWaitEndsWithContext(t *testing.T) {
+	b := &blockingHasher{started: make(chan struct{}), release: make(chan struct{})}
+	s := &Set{Preferred: b, MaxConcurrent: 1}
+	holder := make(chan error)
+	go func() {
+		_, err := s.Hash(context.Background(), "holder")
+		holder <- err
+	}()
+	<-b.started
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if ok, up, err := s.Verify(cancelled, "pw", "blocking$pw"); ok || up != "" || !errors.Is(err, context.Canceled) {
+		t.Errorf("Verify(cancelled) = %v, %q, %v; want false, context.Canceled", ok, up, err)
+	}
+	if _, err := s.Hash(cancelled, "pw"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Hash(cancelled) err = %v", err)
+	}
+	if err := s.VerifyDummy(cancelled, "pw"); !errors.Is(err, context.Canceled) {
+		t.Errorf("VerifyDummy(cancelled) err = %v", err)
+	}
+	if ok, _, err := s.Verify(cancelled, "pw", "!unusable"); ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("Verify(cancelled, unusable) = %v, %v", ok, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("cancelled calls took %v", d)
+	}
+
+	// Cancelled while waiting.
+	waiting, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() {
+		_, _, err := s.Verify(waiting, "pw", "blocking$pw")
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Verify cancelled while waiting: err = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Verify still waiting after its context was cancelled")
+	}
+
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancelDeadline()
+	if _, _, err := s.Verify(deadline, "pw", "blocking$pw"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Verify past deadline: err = %v", err)
+	}
+
+	close(b.release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, err := s.Verify(context.Background(), "pw", "blocking$pw"); !ok || err != nil {
+		t.Errorf("Verify after release = %v, %v", ok, err)
 	}
 }

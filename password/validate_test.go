@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"slices"
@@ -129,11 +130,11 @@ func TestLongPasswordsAccepted(t *testing.T) {
 		if ps := Validate(pw, u); len(ps) != 0 {
 			t.Errorf("Validate(%d bytes) = %v", len(pw), codes(ps))
 		}
-		enc, err := s.Hash(pw)
+		enc, err := s.Hash(context.Background(), pw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, _, err := s.Verify(pw, enc); !ok || err != nil {
+		if ok, _, err := s.Verify(context.Background(), pw, enc); !ok || err != nil {
 			t.Errorf("round trip of %q: %v, %v", pw, ok, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package password
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
@@ -59,7 +60,7 @@ func TestDjangoVectors(t *testing.T) {
 		t.Run(v.Name, func(t *testing.T) {
 			seen[v.Algorithm] = true
 			if v.Kind == "unusable" {
-				ok, up, err := set.Verify(v.Password, v.Encoded)
+				ok, up, err := set.Verify(context.Background(), v.Password, v.Encoded)
 				if ok || up != "" || err != nil || set.Algorithm(v.Encoded) != "unusable" {
 					t.Errorf("unusable: Verify = %v, %q, %v", ok, up, err)
 				}
@@ -113,7 +114,7 @@ func TestSetUpgradesDjangoVectors(t *testing.T) {
 		if v.Kind != "fast" {
 			continue
 		}
-		ok, up, err := set.Verify(v.Password, v.Encoded)
+		ok, up, err := set.Verify(context.Background(), v.Password, v.Encoded)
 		if v.Algorithm == "bcrypt" && len(v.Password) > 72 {
 			if ok || up != "" || err != nil {
 				t.Errorf("%s: Verify = %v, %q, %v; want false", v.Name, ok, up, err)
@@ -124,16 +125,16 @@ func TestSetUpgradesDjangoVectors(t *testing.T) {
 			t.Errorf("%s: Verify = %v, %q, %v; want true and an argon2id upgrade", v.Name, ok, up, err)
 			continue
 		}
-		if ok, again, err := set.Verify(v.Password, up); !ok || again != "" || err != nil {
+		if ok, again, err := set.Verify(context.Background(), v.Password, up); !ok || again != "" || err != nil {
 			t.Errorf("%s: upgraded hash: Verify = %v, %q, %v", v.Name, ok, again, err)
 		}
 		if n := Normalize(v.Password); n != v.Password {
 			// Django hashed the non-normalized password; after the upgrade
 			// both spellings log in.
-			if ok, _, _ := set.Verify(n, v.Encoded); ok {
+			if ok, _, _ := set.Verify(context.Background(), n, v.Encoded); ok {
 				t.Errorf("%s: normalized spelling verified against Django's hash", v.Name)
 			}
-			if ok, _, _ := set.Verify(n, up); !ok {
+			if ok, _, _ := set.Verify(context.Background(), n, up); !ok {
 				t.Errorf("%s: normalized spelling fails after upgrade", v.Name)
 			}
 		}

@@ -46,8 +46,8 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if now.Sub(cur.AuthAt) > ReauthWindow {
-			ok, _, err := h.opts.Account.Passwords.Verify(r.PostFormValue("password"), u.Password)
-			if err != nil && !errors.Is(err, password.ErrTooLong) {
+			ok, _, err := h.opts.Account.Passwords.Verify(ctx, r.PostFormValue("password"), u.Password)
+			if err != nil && !errors.Is(err, password.ErrTooLong) && ctx.Err() == nil {
 				h.opts.Log.Warn("password hash unreadable", "user_id", u.ID, "err", err)
 			}
 			if !ok {

@@ -83,7 +83,7 @@ func createUser(ctx context.Context, a *admin, u *user.User, pw string) error {
 	if pw == "" {
 		u.Password = a.gh.Passwords().Unusable()
 	} else {
-		enc, err := a.gh.Passwords().Hash(pw)
+		enc, err := a.gh.Passwords().Hash(ctx, pw)
 		if err != nil {
 			return err
 		}

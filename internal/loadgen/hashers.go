@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/gatehouse-auth/gatehouse/password"
@@ -34,10 +35,10 @@ func NewHasher(h HashConfig) (Verifier, error) {
 type setVerifier struct{ s *password.Set }
 
 // Hash hashes pw with the Set's preferred hasher.
-func (v setVerifier) Hash(pw string) (string, error) { return v.s.Hash(pw) }
+func (v setVerifier) Hash(pw string) (string, error) { return v.s.Hash(context.Background(), pw) }
 
 // Verify checks pw against encoded.
 func (v setVerifier) Verify(pw, encoded string) (bool, error) {
-	ok, _, err := v.s.Verify(pw, encoded)
+	ok, _, err := v.s.Verify(context.Background(), pw, encoded)
 	return ok, err
 }
