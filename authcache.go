@@ -22,17 +22,11 @@ type AuthGenerationStore interface {
 // authCacheMax bounds the cache; when full it starts over.
 const authCacheMax = 10000
 
-// authCachePageBytes bounds the rendered pages the cache's sessions keep, in
-// all: 10,000 sessions with a few 4 KiB pages each would otherwise hold
-// hundreds of MiB.
-const authCachePageBytes = 16 << 20
-
 // authCache holds, for one auth generation, what each session's requests need.
 type authCache struct {
 	mu      sync.Mutex
 	gen     int64
 	entries map[string]*authEntry
-	pages   *authctx.PageBudget // of the current entries
 }
 
 // authEntry is one session's cached state. sess and user are copied out per
@@ -66,7 +60,6 @@ func (c *authCache) put(gen int64, id string, e *authEntry) {
 	if len(c.entries) >= authCacheMax {
 		c.reset()
 	}
-	e.memo.UseBudget(c.pages)
 	c.entries[id] = e
 }
 
@@ -84,11 +77,8 @@ func (c *authCache) advance(gen int64) {
 	}
 }
 
-// reset forgets every entry and starts a new page budget.
-func (c *authCache) reset() {
-	c.entries = make(map[string]*authEntry)
-	c.pages = authctx.NewPageBudget(authCachePageBytes)
-}
+// reset forgets every entry.
+func (c *authCache) reset() { c.entries = make(map[string]*authEntry) }
 
 // loadCached is load for stores with an auth generation.
 func (g *Gatehouse) loadCached(ctx context.Context, gs AuthGenerationStore, tok string) (*authctx.State, error) {

@@ -7,14 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 	"github.com/gatehouse-auth/gatehouse/web"
@@ -61,11 +62,17 @@ type Config struct {
 	Templates fs.FS
 	// Stylesheets are CSS URLs added after Gatehouse's own, to restyle the pages.
 	Stylesheets []string
+	// StaticPrefix is where Mount serves the pages' CSS and icons. The
+	// default is "/static/gatehouse/", beside an app's own /static/.
+	StaticPrefix string
 	// LoginURL: the default is "/accounts/login/".
 	LoginURL string
-	// LoginRedirect is where login goes without a next. The default is "/dashboard/".
+	// LoginRedirect is where a login without a safe next lands, and where
+	// the logout and password pages' Cancel links lead. The default is "/"
+	// ("/dashboard/" with Demo).
 	LoginRedirect string
-	// Demo mounts the demo pages /, /dashboard/ and /secret/ in Handler().
+	// Demo mounts the demo pages /, /dashboard/ and /secret/ (which needs
+	// the permission demo.view_secret; Setup creates it).
 	Demo bool
 	// MaxBodyBytes bounds request bodies. The default is 64 KiB.
 	MaxBodyBytes int64
@@ -73,9 +80,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock. The default is time.Now.
 	Now func() time.Time
-	// NoAuthCache turns off the in-memory cache of signed-in state (see
-	// AuthGenerationStore): every request then reads the store.
-	NoAuthCache bool
+	// ReadAuthEveryRequest reads the session, the user, their permissions
+	// and groups from the store on every request instead of keeping them in
+	// memory between changes (see AuthGenerationStore). The answers are the
+	// same either way; it is for measuring and for stores without a
+	// generation. The default is false: the cache is on.
+	ReadAuthEveryRequest bool
 }
 
 // Gatehouse is a configured instance: flows, sessions and pages.
@@ -123,7 +133,17 @@ func New(cfg Config) (*Gatehouse, error) {
 	if name == "" {
 		name = "Gatehouse"
 	}
-	cfg.Account.ContextWords = append(cfg.Account.ContextWords, strings.Fields(name)...)
+	// A copy: the caller's slice keeps its contents and its spare capacity.
+	cfg.Account.ContextWords = append(slices.Clip(cfg.Account.ContextWords), strings.Fields(name)...)
+	if cfg.StaticPrefix == "" {
+		cfg.StaticPrefix = "/static/gatehouse/"
+	}
+	if cfg.LoginRedirect == "" {
+		cfg.LoginRedirect = "/"
+		if cfg.Demo {
+			cfg.LoginRedirect = "/dashboard/"
+		}
+	}
 	g := &Gatehouse{cfg: cfg, ip: clientip.Resolver{TrustedProxies: cfg.TrustedProxies}}
 	g.account = &account.Service{
 		Users: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,
@@ -136,7 +156,7 @@ func New(cfg Config) (*Gatehouse, error) {
 		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey,
 		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
-		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo,
+		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,
 		SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
 	})
 	if err != nil {
@@ -144,26 +164,36 @@ func New(cfg Config) (*Gatehouse, error) {
 	}
 	g.web = w
 	mux := http.NewServeMux()
-	w.Register(mux)
+	g.Mount(mux)
+	w.RegisterNotFound(mux)
 	g.handler = g.Protect(mux)
 	return g, nil
 }
 
-// Handler serves Gatehouse's pages (/accounts/…, /static/…, /i18n/setlang/
-// and, with Config.Demo, the demo site) with the user loaded, CSRF checks,
-// bounded bodies and security headers.
+// Mount registers Gatehouse's pages on an app's mux: /accounts/… (login,
+// signup, logout, password, sessions), the pages' static files under
+// Config.StaticPrefix, the language switch /i18n/setlang/ and, with
+// Config.Demo, the demo site. Serve the mux through Protect, which loads
+// the user and checks cross-origin posts for the app's handlers too:
+//
+//	mux := http.NewServeMux()
+//	gh.Mount(mux)
+//	mux.Handle("/reports/", gh.RequirePermission("reports.view_report")(reports))
+//	http.ListenAndServe(addr, gh.Protect(mux))
+func (g *Gatehouse) Mount(mux *http.ServeMux) { g.web.Register(mux) }
+
+// Handler serves Gatehouse alone: what Mount registers, a 404 page for
+// everything else, all behind Protect. The standalone server uses it; an
+// app with pages of its own uses Mount.
 func (g *Gatehouse) Handler() http.Handler { return g.handler }
 
-// Account returns the flows, for callers that drive them directly.
+// Account returns the flows, for callers that drive them without the pages
+// (a CLI, a JSON API of the app's own).
 func (g *Gatehouse) Account() *account.Service { return g.account }
 
-// Sessions returns the session manager.
-func (g *Gatehouse) Sessions() *session.Manager { return g.sessions }
-
-// Store returns the configured store.
-func (g *Gatehouse) Store() Store { return g.cfg.Store }
-
-// UserFrom returns the signed-in user of a request context, or nil.
+// UserFrom returns the signed-in user of a request context, or nil. The
+// value is the stored record, password hash included: give templates and
+// JSON CurrentUser's view instead.
 func UserFrom(ctx context.Context) *user.User { return authctx.User(ctx) }
 
 // SessionFrom returns the session of a request context, or nil.
@@ -175,10 +205,10 @@ func SessionFrom(ctx context.Context) *session.Session {
 }
 
 // PermsFrom returns the signed-in user's effective permissions (loaded once
-// per request). Anonymous visitors and store errors yield none.
-func PermsFrom(ctx context.Context) user.Perms {
-	p, _ := authctx.From(ctx).Perms(ctx)
-	return p
+// per request). Anonymous visitors have none. A store error yields no
+// permissions and the error, so a caller can tell "none" from "unknown".
+func PermsFrom(ctx context.Context) (user.Perms, error) {
+	return authctx.From(ctx).Perms(ctx)
 }
 
 // HasPerm reports whether the signed-in user of ctx holds perm, for obj when
@@ -219,15 +249,31 @@ func (g *Gatehouse) Logout(w http.ResponseWriter, r *http.Request) error {
 	return g.sessions.End(w, r)
 }
 
+// DeleteExpired deletes the sessions past their idle or absolute expiry and
+// the rate-limit counters whose window has ended, and returns how many
+// sessions went. Expiry is enforced on every request regardless; this only
+// reclaims space. The standalone server runs it every ten minutes.
+func (g *Gatehouse) DeleteExpired(ctx context.Context) (int64, error) {
+	now := g.cfg.Now()
+	// Idle past the longest idle timeout (remember-me's) is dead for every
+	// session; shorter-lived ones are refused on use and go at their
+	// absolute expiry.
+	n, err := g.cfg.Store.DeleteExpired(ctx, now, now.Add(-g.sessions.Config().RememberIdleTimeout))
+	if err != nil {
+		return 0, err
+	}
+	if _, err := g.cfg.Store.DeleteExpiredLimits(ctx, now); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
 // ClientIP returns the client address of r per the trusted-proxy settings.
 func (g *Gatehouse) ClientIP(r *http.Request) string { return g.ip.IP(r) }
 
 func isHTTPS(siteURL string) bool {
 	return len(siteURL) >= 8 && siteURL[:8] == "https://"
 }
-
-// Catalogs returns the message catalogs (en, ru) the pages use.
-func (g *Gatehouse) Catalogs() *web.Catalogs { return g.web.Catalogs() }
 
 // EnsurePermissions creates the permissions that do not exist yet, as Django
 // creates a model's permissions after migrate.
@@ -247,8 +293,15 @@ func (g *Gatehouse) EnsurePermissions(ctx context.Context, perms ...user.Permiss
 	return nil
 }
 
-// DemoPermission is the permission the demo page /secret/ requires.
-var DemoPermission = user.Permission{AppLabel: "demo", Codename: "view_secret", Name: "Can view the secret page"}
+// demoPermission is the permission the demo page /secret/ requires.
+var demoPermission = user.Permission{AppLabel: "demo", Codename: "view_secret", Name: "Can view the secret page"}
 
-// Passwords returns the password hasher set.
-func (g *Gatehouse) Passwords() *password.Set { return g.cfg.Passwords }
+// Setup creates in the store what the configuration needs and does not
+// exist yet: with Config.Demo, the permission demo.view_secret of the demo's
+// /secret/ page. Call it once at startup, after the store's migrations.
+func (g *Gatehouse) Setup(ctx context.Context) error {
+	if !g.cfg.Demo {
+		return nil
+	}
+	return g.EnsurePermissions(ctx, demoPermission)
+}

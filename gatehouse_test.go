@@ -54,7 +54,7 @@ func login(t *testing.T, c *http.Client, srv *gatehousetest.Server, name, pw str
 func TestPagesRender(t *testing.T) {
 	srv := gatehousetest.NewServer(t)
 	c := srv.Client()
-	for _, p := range []string{"/", "/accounts/login/", "/accounts/signup/", "/static/gatehouse.css"} {
+	for _, p := range []string{"/", "/accounts/login/", "/accounts/signup/", "/static/gatehouse/gatehouse.css"} {
 		resp, body := get(t, c, srv, p)
 		if resp.StatusCode != 200 || len(body) == 0 {
 			t.Errorf("GET %s = %d", p, resp.StatusCode)
@@ -330,7 +330,7 @@ func TestBodyTooLarge(t *testing.T) {
 
 func TestSecurityHeaders(t *testing.T) {
 	srv := gatehousetest.NewServer(t)
-	for _, p := range []string{"/", "/accounts/login/", "/static/gatehouse.css", "/missing/"} {
+	for _, p := range []string{"/", "/accounts/login/", "/static/gatehouse/gatehouse.css", "/missing/"} {
 		resp, _ := get(t, srv.Client(), srv, p)
 		h := resp.Header
 		if !strings.Contains(h.Get("Strict-Transport-Security"), "max-age=31536000") ||

@@ -47,7 +47,7 @@ func (g *Gatehouse) load(r *http.Request) (*authctx.State, error) {
 		return &authctx.State{}, nil
 	}
 	ctx := r.Context()
-	if gs, ok := g.cfg.Store.(AuthGenerationStore); ok && !g.cfg.NoAuthCache {
+	if gs, ok := g.cfg.Store.(AuthGenerationStore); ok && !g.cfg.ReadAuthEveryRequest {
 		return g.loadCached(ctx, gs, tok)
 	}
 	s, u, err := g.findSessionUser(ctx, tok)

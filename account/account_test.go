@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
@@ -95,8 +95,8 @@ func TestParallelFailuresCountedExactly(t *testing.T) {
 		}
 		wg.Wait()
 		n, err := db.Count(ctx, fmt.Sprintf("login_failed:user:%d", u.ID), time.Now())
-		if err != nil || n != 50 {
-			t.Fatalf("counter = %d (%v), want 50", n, err)
+		if err != nil || n.Count != 50 {
+			t.Fatalf("counter = %d (%v), want 50", n.Count, err)
 		}
 	})
 }

@@ -3,6 +3,9 @@ package account
 import (
 	"errors"
 	"strings"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 )
 
 // Stable error codes. The adapters translate them (catalog key "error.<code>")
@@ -31,6 +34,14 @@ type Error struct {
 	Field  string
 	Params map[string]any
 	Err    error
+	// RetryAfter is, for CodeTooManyAttempts, how long until the limit's
+	// window ends and an attempt can succeed again.
+	RetryAfter time.Duration
+}
+
+// tooMany is the CodeTooManyAttempts error of a counter past its limit.
+func tooMany(c ratelimit.Counter, now time.Time) *Error {
+	return &Error{Code: CodeTooManyAttempts, RetryAfter: c.RetryAfter(now)}
 }
 
 func (e *Error) Error() string {

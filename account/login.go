@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -52,9 +52,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 	ipKey := "login_failed:ip:" + c.IP
 	if n, err := s.Limits.Count(ctx, ipKey, now); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
-	} else if n >= perIP.Max {
+	} else if n.Count >= perIP.Max {
 		s.failed(in.Login, CodeTooManyAttempts, c)
-		return nil, &Error{Code: CodeTooManyAttempts}
+		return nil, tooMany(n, now)
 	}
 
 	u, err := s.findLogin(ctx, in.Login)
@@ -67,9 +67,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 	}
 	if n, err := s.Limits.Count(ctx, acctKey, now); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
-	} else if n >= perAcct.Max {
+	} else if n.Count >= perAcct.Max {
 		s.failed(in.Login, CodeTooManyAttempts, c)
-		return nil, &Error{Code: CodeTooManyAttempts}
+		return nil, tooMany(n, now)
 	}
 
 	ok := false

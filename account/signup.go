@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -47,8 +47,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 	now := s.now()
 	if n, err := s.Limits.Hit(ctx, "signup:ip:"+c.IP, limit.Window, now); err != nil {
 		return nil, fmt.Errorf("account: signup: %w", err)
-	} else if n > limit.Max {
-		return nil, &Error{Code: CodeTooManyAttempts}
+	} else if n.Count > limit.Max {
+		return nil, tooMany(n, now)
 	}
 	encoded, err := s.Passwords.Hash(ctx, in.Password1)
 	if err != nil {

@@ -83,7 +83,7 @@ func TestAccessibility(t *testing.T) {
 		b.visit("/")
 		if lang == "en" {
 			// The audit itself works: a broken page is caught.
-			eval[any](b, `document.querySelector("main").insertAdjacentHTML("beforeend", '<img src="/static/favicon.svg"><button></button>'); null`)
+			eval[any](b, `document.querySelector("main").insertAdjacentHTML("beforeend", '<img src="/static/gatehouse/favicon.svg"><button></button>'); null`)
 			found := map[string]bool{}
 			for _, v := range axeRun(b) {
 				found[v.ID] = true

@@ -363,8 +363,12 @@ func (b *browser) cookie(name string) string {
 
 // catalog returns a translator of the server's own catalogs, so tests assert
 // the texts users see without copying them.
-func catalog(srv *gatehousetest.Server, lang string) *web.Localizer {
-	return srv.Gatehouse.Catalogs().Localizer(lang)
+func catalog(_ *gatehousetest.Server, lang string) *web.Localizer {
+	cats, err := web.LoadCatalogs(web.Embedded())
+	if err != nil {
+		panic(err)
+	}
+	return cats.Localizer(lang)
 }
 
 // loginPath is the login page with next set to target.

@@ -68,7 +68,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("gatehousetest: new: %v", err)
 	}
-	if err := gh.EnsurePermissions(ctx, gatehouse.DemoPermission); err != nil {
+	if err := gh.Setup(ctx); err != nil {
 		t.Fatalf("gatehousetest: permissions: %v", err)
 	}
 	srv := httptest.NewServer(gh.Handler())
@@ -79,7 +79,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // CreateUser stores an active user with the password (validators are not run).
 func (s *Server) CreateUser(t testing.TB, username, email, pw string) *user.User {
 	t.Helper()
-	enc, err := s.Gatehouse.Passwords().Hash(context.Background(), pw)
+	enc, err := s.Gatehouse.Account().Passwords.Hash(context.Background(), pw)
 	if err != nil {
 		t.Fatalf("gatehousetest: hash: %v", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -219,6 +219,16 @@ func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Res
 		}
 	}
 	return db.w.ExecContext(ctx, query, args...)
+}
+
+// writeRow is writeExec for a statement that returns one row.
+func (db *DB) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.tx == nil {
+		if st := db.wstmts.get(ctx, db.pool, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return db.w.QueryRowContext(ctx, query, args...)
 }
 
 // queryList runs a read query and scans every row with scan.

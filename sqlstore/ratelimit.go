@@ -6,42 +6,44 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 )
 
 // Rate-limit queries that must use an index (see TestQueryPlans).
 const (
-	qCountLimit   = `SELECT count FROM gh_ratelimits WHERE key = $1 AND expires_at > $2`
+	qCountLimit   = `SELECT count, expires_at FROM gh_ratelimits WHERE key = $1 AND expires_at > $2`
 	qExpireLimits = `DELETE FROM gh_ratelimits WHERE expires_at <= $1`
 )
 
-// Hit adds one to key's counter and returns the new count, in one statement:
-// the upsert restarts the counter at 1 with a window ending at now+window when
+// Hit adds one to key's counter and returns it, in one statement: the
+// upsert restarts the counter at 1 with a window ending at now+window when
 // the old window has ended, so N concurrent hits yield exactly N.
-func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error) {
-	var n int64
+func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (ratelimit.Counter, error) {
+	var c ratelimit.Counter
 	err := db.w.QueryRowContext(ctx, `INSERT INTO gh_ratelimits (key, count, expires_at) VALUES ($1, 1, $2)
 		ON CONFLICT (key) DO UPDATE SET
 			count = CASE WHEN gh_ratelimits.expires_at <= $3 THEN 1 ELSE gh_ratelimits.count + 1 END,
 			expires_at = CASE WHEN gh_ratelimits.expires_at <= $3
 				THEN excluded.expires_at ELSE gh_ratelimits.expires_at END
-		RETURNING count`, key, db.d.time(now.Add(window)), db.d.time(now)).Scan(&n)
+		RETURNING count, expires_at`, key, db.d.time(now.Add(window)), db.d.time(now)).Scan(&c.Count, timeCol{&c.Ends})
 	if err != nil {
-		return 0, fmt.Errorf("sqlstore: rate limit hit: %w", err)
+		return ratelimit.Counter{}, fmt.Errorf("sqlstore: rate limit hit: %w", err)
 	}
-	return n, nil
+	return c, nil
 }
 
-// Count returns key's count in its current window (0 when it has ended).
-func (db *DB) Count(ctx context.Context, key string, now time.Time) (int64, error) {
-	var n int64
-	err := db.readRow(ctx, qCountLimit, key, db.d.time(now)).Scan(&n)
+// Count returns key's counter in its current window (zero when it has ended).
+func (db *DB) Count(ctx context.Context, key string, now time.Time) (ratelimit.Counter, error) {
+	var c ratelimit.Counter
+	err := db.readRow(ctx, qCountLimit, key, db.d.time(now)).Scan(&c.Count, timeCol{&c.Ends})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return 0, nil
+		return ratelimit.Counter{}, nil
 	case err != nil:
-		return 0, fmt.Errorf("sqlstore: rate limit count: %w", err)
+		return ratelimit.Counter{}, fmt.Errorf("sqlstore: rate limit count: %w", err)
 	}
-	return n, nil
+	return c, nil
 }
 
 // Reset forgets key's counter.

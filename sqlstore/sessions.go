@@ -49,16 +49,33 @@ func (db *DB) Find(ctx context.Context, id string) (session.Session, bool, error
 	return s, true, nil
 }
 
-// Save inserts s, or replaces every field of the session with the same ID.
-func (db *DB) Save(ctx context.Context, s session.Session) error {
-	_, err := db.writeExec(ctx, `INSERT INTO gh_sessions (`+sessionCols+`)
+// qSaveSession inserts a session or replaces every field of the one with
+// the same ID.
+const qSaveSession = `INSERT INTO gh_sessions (` + sessionCols + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at,
 			last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at,
 			remember = excluded.remember, ip = excluded.ip, user_agent = excluded.user_agent,
-			auth_at = excluded.auth_at`,
-		s.ID, s.UserID, db.d.time(s.CreatedAt), db.d.time(s.LastSeenAt), db.d.time(s.ExpiresAt),
-		s.Remember, s.IP, s.UserAgent, nullTime(db.d, s.AuthAt))
+			auth_at = excluded.auth_at`
+
+// Save inserts s, or replaces every field of the session with the same ID.
+// Replacing one may change what its requests see (its user, expiry or last
+// authentication; the schema's trigger moves the auth generation then): on
+// PostgreSQL, where this process counts its own changes at once, the
+// statement reports whether it replaced a row (xmax is set on an updated
+// row version, zero on an inserted one).
+func (db *DB) Save(ctx context.Context, s session.Session) error {
+	args := []any{s.ID, s.UserID, db.d.time(s.CreatedAt), db.d.time(s.LastSeenAt), db.d.time(s.ExpiresAt),
+		s.Remember, s.IP, s.UserAgent, nullTime(db.d, s.AuthAt)}
+	if db.pgw == nil {
+		_, err := db.writeExec(ctx, qSaveSession, args...)
+		return sessionErr("save session", err)
+	}
+	var replaced bool
+	err := db.writeRow(ctx, qSaveSession+` RETURNING (xmax <> 0)`, args...).Scan(&replaced)
+	if err != nil || replaced {
+		db.authChanged()
+	}
 	return sessionErr("save session", err)
 }
 

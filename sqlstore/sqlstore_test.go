@@ -132,8 +132,8 @@ func TestSQLiteWritersDoNotBusy(t *testing.T) {
 	for err := range errs {
 		t.Errorf("concurrent write: %v", err)
 	}
-	if n, err := a.Count(ctx, "busy", now); err != nil || n != 2*perDB {
-		t.Errorf("Count = %d, %v; want %d", n, err, 2*perDB)
+	if n, err := a.Count(ctx, "busy", now); err != nil || n.Count != 2*perDB {
+		t.Errorf("Count = %d, %v; want %d", n.Count, err, 2*perDB)
 	}
 	if list, err := b.ListUser(ctx, u.ID); err != nil || len(list) != 2*perDB {
 		t.Errorf("ListUser = %d sessions, %v; want %d", len(list), err, 2*perDB)

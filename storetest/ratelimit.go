@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 )
 
 type limitTest struct {
@@ -19,22 +19,24 @@ var limitTests = []limitTest{
 	{"Window", testWindow},
 	{"Reset", testReset},
 	{"ConcurrentHits", testConcurrentHits},
+	{"WindowEnd", testWindowEnd},
+	{"DeleteExpired", testDeleteExpiredLimits},
 }
 
 func hit(t *testing.T, s ratelimit.Store, key string, window time.Duration, now time.Time, want int64) {
 	t.Helper()
-	got, err := s.Hit(t.Context(), key, window, now)
+	c, err := s.Hit(t.Context(), key, window, now)
 	check(t, err, "Hit("+key+")")
-	if got != want {
+	if got := c.Count; got != want {
 		t.Errorf("Hit(%s, %v) = %d, want %d", key, now.Sub(base), got, want)
 	}
 }
 
 func count(t *testing.T, s ratelimit.Store, key string, now time.Time, want int64) {
 	t.Helper()
-	got, err := s.Count(t.Context(), key, now)
+	c, err := s.Count(t.Context(), key, now)
 	check(t, err, "Count("+key+")")
-	if got != want {
+	if got := c.Count; got != want {
 		t.Errorf("Count(%s, %v) = %d, want %d", key, now.Sub(base), got, want)
 	}
 }
@@ -76,6 +78,47 @@ func testWindow(t *testing.T, s ratelimit.Store) {
 	count(t, s, "long", base.Add(time.Hour), 0)
 }
 
+// testWindowEnd: Hit and Count report when the window ends (the first hit
+// plus the window, not moved by later hits), so a refusal can say how long
+// to wait; an ended window reports none.
+func testWindowEnd(t *testing.T, s ratelimit.Store) {
+	const key = "login_failed:user:7"
+	end := base.Add(5 * time.Minute)
+	for i, at := range []time.Time{base, base.Add(time.Minute), base.Add(4 * time.Minute)} {
+		c, err := s.Hit(t.Context(), key, 5*time.Minute, at)
+		check(t, err, "Hit")
+		if !c.Ends.Equal(end) {
+			t.Fatalf("hit %d: window ends %v, want %v", i+1, c.Ends, end)
+		}
+	}
+	c, err := s.Count(t.Context(), key, base.Add(2*time.Minute))
+	check(t, err, "Count")
+	if c.Count != 3 || !c.Ends.Equal(end) {
+		t.Fatalf("Count = %+v, want 3 ending %v", c, end)
+	}
+	if got := c.RetryAfter(base.Add(2 * time.Minute)); got != 3*time.Minute {
+		t.Fatalf("RetryAfter two minutes in = %v, want 3m", got)
+	}
+	c, err = s.Count(t.Context(), key, end)
+	check(t, err, "Count after the end")
+	if c.Count != 0 || !c.Ends.IsZero() {
+		t.Fatalf("Count after the window = %+v, want the zero Counter", c)
+	}
+}
+
+// testDeleteExpiredLimits removes ended windows only.
+func testDeleteExpiredLimits(t *testing.T, s ratelimit.Store) {
+	hit(t, s, "short", time.Minute, base, 1)
+	hit(t, s, "long", time.Hour, base, 1)
+	n, err := s.DeleteExpiredLimits(t.Context(), base.Add(2*time.Minute))
+	check(t, err, "DeleteExpiredLimits")
+	if n != 1 {
+		t.Fatalf("DeleteExpiredLimits removed %d, want 1", n)
+	}
+	count(t, s, "long", base.Add(2*time.Minute), 1)
+	hit(t, s, "short", time.Minute, base.Add(2*time.Minute), 1)
+}
+
 func testReset(t *testing.T, s ratelimit.Store) {
 	for i := int64(1); i <= 5; i++ {
 		hit(t, s, "a", time.Hour, base, i)
@@ -93,8 +136,8 @@ func testConcurrentHits(t *testing.T, s ratelimit.Store) {
 	const n = 50
 	got := make([]int64, n)
 	errs := race(n, func(i int) error {
-		var err error
-		got[i], err = s.Hit(t.Context(), "login:target", time.Hour, base)
+		c, err := s.Hit(t.Context(), "login:target", time.Hour, base)
+		got[i] = c.Count
 		return err
 	})
 	for i, err := range errs {

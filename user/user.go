@@ -6,12 +6,14 @@ import (
 
 // User is an account, field for field the Django AbstractUser.
 type User struct {
-	ID          int64
-	Username    string // as typed at signup (casing preserved)
-	Email       string // the primary address; may be empty
-	FirstName   string
-	LastName    string
-	Password    string // Django-encoded hash, "!…" when unusable
+	ID        int64
+	Username  string // as typed at signup (casing preserved)
+	Email     string // the primary address; may be empty
+	FirstName string
+	LastName  string
+	// Password is the Django-encoded hash, "!…" when unusable. It is never
+	// encoded to JSON.
+	Password    string `json:"-"`
 	IsActive    bool
 	IsStaff     bool
 	IsSuperuser bool

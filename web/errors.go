@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 )
@@ -24,10 +25,18 @@ func (h *Handlers) Error(w http.ResponseWriter, r *http.Request, status int) {
 	p.Status = status
 	code := strconv.Itoa(status)
 	p.Data = ErrorData{TitleKey: "error.http_" + code + ".title", MessageKey: "error.http_" + code + ".message"}
-	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
-	}
 	h.render(w, r, status, p)
+}
+
+// setRetryAfter sets Retry-After to the time left in the limit that refused
+// err (CodeTooManyAttempts), in whole seconds.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	for _, e := range account.AsErrors(err) {
+		if e.Code == account.CodeTooManyAttempts && e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)))
+			return
+		}
+	}
 }
 
 // Forbidden renders the 403 page.

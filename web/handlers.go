@@ -44,11 +44,12 @@ type Options struct {
 	Stylesheets []string
 	// SiteName is shown in the header and titles. The default is "Gatehouse".
 	SiteName string
-	// StaticPrefix is where static files are served. The default is "/static/".
+	// StaticPrefix is where static files are served. The default is "/static/gatehouse/".
 	StaticPrefix string
 	// LoginURL: the default is "/accounts/login/".
 	LoginURL string
-	// LoginRedirect is where a login without a safe next lands. The default is "/dashboard/".
+	// LoginRedirect is where a login without a safe next lands, and where
+	// Cancel links lead. The default is "/".
 	LoginRedirect string
 	// LogoutRedirect: the default is "/".
 	LogoutRedirect string
@@ -84,9 +85,9 @@ func New(opts Options) (*Handlers, error) {
 		return nil, errors.New("web: Options.SecretKey must be at least 32 bytes")
 	}
 	setDefault(&opts.SiteName, "Gatehouse")
-	setDefault(&opts.StaticPrefix, "/static/")
+	setDefault(&opts.StaticPrefix, "/static/gatehouse/")
 	setDefault(&opts.LoginURL, "/accounts/login/")
-	setDefault(&opts.LoginRedirect, "/dashboard/")
+	setDefault(&opts.LoginRedirect, "/")
 	setDefault(&opts.LogoutRedirect, "/")
 	if opts.Log == nil {
 		opts.Log = slog.Default()
@@ -141,7 +142,8 @@ func setDefault(s *string, v string) {
 // Catalogs returns the loaded message catalogs.
 func (h *Handlers) Catalogs() *Catalogs { return h.catalogs }
 
-// Register mounts the pages on mux.
+// Register mounts the pages on mux: /accounts/…, the static files, the
+// language switch and, with Options.Demo, the demo site.
 func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+h.opts.StaticPrefix, h.static)
 	mux.HandleFunc("GET /accounts/login/", h.login)
@@ -160,6 +162,11 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 		mux.HandleFunc("GET /dashboard/", h.requireLogin(h.dashboard))
 		mux.HandleFunc("GET /secret/", h.requireLogin(h.requirePerm("demo.view_secret", h.secret)))
 	}
+}
+
+// RegisterNotFound answers every path mux has no other pattern for with the
+// 404 page: for a mux that serves Gatehouse alone.
+func (h *Handlers) RegisterNotFound(mux *http.ServeMux) {
 	mux.HandleFunc("/", h.notFound)
 }
 

@@ -42,7 +42,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case account.HasCode(err, account.CodeTooManyAttempts):
 			status = http.StatusTooManyRequests
-			w.Header().Set("Retry-After", "60")
+			setRetryAfter(w, err)
 		case account.AsErrors(err) == nil:
 			h.internalError(w, r, "login", err)
 			return

@@ -47,7 +47,7 @@ type Page struct {
 // URLs are the addresses pages link to.
 type URLs struct {
 	Home           string // "/"
-	Dashboard      string // where login lands: Options.LoginRedirect
+	Dashboard      string // where login lands and Cancel links lead: Options.LoginRedirect
 	Login          string // Options.LoginURL
 	Signup         string
 	Logout         string

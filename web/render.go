@@ -55,11 +55,11 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, name string) *Pa
 
 // render executes a page with status and writes it.
 //
-// A GET of a page without a query, form values, errors or flashes renders
-// the same bytes as long as what it shows is unchanged, so those are kept:
-// anonymous pages in one bounded set (pages × languages), signed-in pages in
-// the session's memo, which the root package drops whenever the store's auth
-// generation moves (a changed user, group, permission or session).
+// An anonymous GET without form values, errors or flashes renders bytes that
+// depend only on the page, the language and the request URI (see cacheKey),
+// so those are kept in one bounded set and served again. Signed-in pages are
+// always rendered: what they show (sessions, groups, permissions) is read on
+// the request, never kept as HTML that a change elsewhere would not reach.
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p *Page) {
 	hd := w.Header()
 	hd["Content-Type"] = htmlType
@@ -69,19 +69,9 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	hd.Add("Vary", "Cookie, Accept-Language")
 
 	key, cacheable := cacheKey(r, status, p)
-	st := authctx.From(r.Context())
 	if cacheable {
-		var b []byte
-		var ok bool
-		if p.User == nil {
-			var v any
-			if v, ok = h.rendered.Load(key); ok {
-				b = v.([]byte)
-			}
-		} else {
-			b, ok = st.Page(key)
-		}
-		if ok {
+		if v, ok := h.rendered.Load(key); ok {
+			b := v.([]byte)
 			hd.Set("Content-Length", strconv.Itoa(len(b)))
 			w.WriteHeader(status)
 			w.Write(b)
@@ -103,11 +93,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		return
 	}
 	if cacheable {
-		if p.User == nil {
-			h.storeAnonymous(key, r, bytes.Clone(buf.Bytes()))
-		} else {
-			st.StorePage(key, bytes.Clone(buf.Bytes()))
-		}
+		h.storeAnonymous(key, r, bytes.Clone(buf.Bytes()))
 	}
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
@@ -115,18 +101,20 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 }
 
 // cacheKey says whether a response can come from the page cache, and under
-// which key. Only pages whose content depends on nothing but the page, the
-// language and the request URI qualify. A query is allowed only on an
-// anonymous page, and only a lone "next" (the login page a login-required
-// redirect lands on); the number of such pages kept is bounded (see
-// storeAnonymous).
+// which key. Only anonymous pages qualify whose content depends on nothing
+// but the page, the language and the request URI: the templates and
+// catalogs, fixed at New, and the configuration. A query is allowed only as
+// a lone "next" (the login page a login-required redirect lands on); the
+// number of such pages kept is bounded (see storeAnonymous). Whatever later
+// makes an anonymous page show something that can change must call
+// forgetPages when it changes.
 func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
-	if r.Method != http.MethodGet || status != http.StatusOK ||
+	if p.User != nil || r.Method != http.MethodGet || status != http.StatusOK ||
 		len(p.Flashes) > 0 || p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
 		return "", false
 	}
 	if r.URL.RawQuery != "" || p.Next != "" {
-		if p.User != nil || p.Next == "" || !onlyNext(r.URL.RawQuery) {
+		if p.Next == "" || !onlyNext(r.URL.RawQuery) {
 			return "", false
 		}
 	}

@@ -45,7 +45,7 @@ func pageCases(l *Localizer) []pageCase {
 		return Page{
 			L: l, Name: name, TitleKey: "title." + name, User: u,
 			Path: "/some/path/?q=1&x=<y>", SiteName: "Gatehouse Demo",
-			StaticPrefix: "/static/", Demo: true, PasswordMinLength: 8,
+			StaticPrefix: "/static/gatehouse/", Demo: true, PasswordMinLength: 8,
 			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
 				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/",
 				Sessions: "/accounts/sessions/"},
@@ -254,7 +254,7 @@ func checkHTML(t *testing.T, html string, p Page) {
 	}
 	for _, want := range []string{
 		`<html lang="` + p.L.Lang + `">`, `<main id="main"`, `<header`, `<nav`, `<footer`,
-		`href="/static/gatehouse.css"`, `class="gh-skip" href="#main"`,
+		`href="/static/gatehouse/gatehouse.css"`, `class="gh-skip" href="#main"`,
 		`action="/i18n/setlang/"`, `name="language" value="en"`, `name="language" value="ru"`,
 		`name="next" value="/some/path/?q=1&amp;x=&lt;y&gt;"`,
 	} {

@@ -38,7 +38,7 @@ func cmdBulkCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	enc, err := a.gh.Passwords().Hash(ctx, *pw)
+	enc, err := a.acc.Passwords.Hash(ctx, *pw)
 	if err != nil {
 		return err
 	}

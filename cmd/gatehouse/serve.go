@@ -72,7 +72,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go expireSessions(ctx, db, gh, log)
+	go expireSessions(ctx, gh, log)
 	if addr := e.settings.str("debug.pprof_addr"); addr != "" {
 		if err := servePprof(ctx, addr, log); err != nil {
 			return err

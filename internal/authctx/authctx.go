@@ -19,69 +19,11 @@ type Loaders struct {
 
 // Memo keeps a user's permissions and group names once loaded, so that
 // requests of the same session share them while the data is current (the
-// root package drops a Memo when the store's auth generation moves).
+// root package drops a Memo with its cache entry whenever the store's auth
+// generation moves).
 type Memo struct {
 	perms  atomic.Pointer[user.Perms]
 	groups atomic.Pointer[[]string]
-	pages  sync.Map // key → []byte: rendered pages that depend only on this state
-	npages atomic.Int32
-	budget *PageBudget // shared with the other Memos of a cache; nil: none
-}
-
-// PageBudget bounds the bytes of rendered pages that the Memos sharing it
-// keep, so that a cache of many sessions holds a bounded amount of HTML.
-type PageBudget struct {
-	max  int64
-	used atomic.Int64
-}
-
-// NewPageBudget returns a budget of max bytes.
-func NewPageBudget(max int64) *PageBudget { return &PageBudget{max: max} }
-
-// take reserves n bytes and reports whether they fitted.
-func (b *PageBudget) take(n int64) bool {
-	if b.used.Add(n) > b.max {
-		b.used.Add(-n)
-		return false
-	}
-	return true
-}
-
-// Used returns the bytes reserved so far.
-func (b *PageBudget) Used() int64 { return b.used.Load() }
-
-// UseBudget makes m's pages count against b. Call it before m is shared.
-func (m *Memo) UseBudget(b *PageBudget) { m.budget = b }
-
-// maxMemoPages bounds the pages one Memo keeps (pages × languages fit).
-const maxMemoPages = 64
-
-// Page returns a page rendered earlier for this session under key.
-func (st *State) Page(key string) ([]byte, bool) {
-	if st == nil || st.memo == nil {
-		return nil, false
-	}
-	b, ok := st.memo.pages.Load(key)
-	if !ok {
-		return nil, false
-	}
-	return b.([]byte), true
-}
-
-// StorePage keeps a rendered page for this session's later requests, while
-// its memo lives (the data it shows has not changed). Without a memo it
-// does nothing.
-func (st *State) StorePage(key string, b []byte) {
-	if st == nil || st.memo == nil {
-		return
-	}
-	if st.memo.npages.Add(1) > maxMemoPages {
-		return
-	}
-	if bu := st.memo.budget; bu != nil && !bu.take(int64(len(b))) {
-		return
-	}
-	st.memo.pages.Store(key, b)
 }
 
 // State is who is signed in on this request. A nil *State, or one with a nil

@@ -1,38 +1,48 @@
 package authctx
 
 import (
-	"fmt"
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// TestPageBudget: Memos sharing a budget keep pages until it is spent, then
-// keep no more; a Memo without a budget is bounded by its page count only.
-func TestPageBudget(t *testing.T) {
-	b := NewPageBudget(10_000)
-	page := make([]byte, 3000)
-	kept := 0
-	for i := 0; i < 5; i++ {
-		m := new(Memo)
-		m.UseBudget(b)
-		st := NewState(&user.User{ID: int64(i)}, nil, Loaders{}, m)
-		st.StorePage("dashboard", page)
-		if _, ok := st.Page("dashboard"); ok {
-			kept++
+// TestMemoSharesLoadsAndErrorsAreNotKept: a session's requests load
+// permissions and groups once while they share a Memo; a failed load is
+// reported, fails closed, and is tried again on the next request.
+func TestMemoSharesLoadsAndErrorsAreNotKept(t *testing.T) {
+	ctx := context.Background()
+	calls, fail := 0, true
+	load := Loaders{
+		Perms: func(context.Context, *user.User) (user.Perms, error) {
+			calls++
+			if fail {
+				return user.Perms{Superuser: true}, errors.New("store down")
+			}
+			return user.Perms{Superuser: true}, nil
+		},
+		Groups: func(context.Context, *user.User) ([]string, error) { return []string{"staff"}, nil },
+	}
+	m := new(Memo)
+	u := &user.User{ID: 1, IsActive: true}
+	if p, err := NewState(u, nil, load, m).Perms(ctx); err == nil || p.Superuser {
+		t.Fatalf("a failed load gave %+v, %v; want no permissions and the error", p, err)
+	}
+	fail = false
+	for range 3 {
+		if p, err := NewState(u, nil, load, m).Perms(ctx); err != nil || !p.Superuser {
+			t.Fatalf("Perms = %+v, %v", p, err)
 		}
 	}
-	if kept != 3 || b.Used() != 9000 {
-		t.Fatalf("kept %d pages using %d bytes, want 3 pages and 9000 bytes of a 10000-byte budget", kept, b.Used())
+	if calls != 2 {
+		t.Fatalf("the loader ran %d times, want 2 (the failure, then once for the memo)", calls)
 	}
-	st := NewState(&user.User{ID: 9}, nil, Loaders{}, new(Memo))
-	for i := 0; i < maxMemoPages+5; i++ {
-		st.StorePage(fmt.Sprint("p", i), page)
+	if g, err := NewState(u, nil, load, m).Groups(ctx); err != nil || len(g) != 1 || g[0] != "staff" {
+		t.Fatalf("Groups = %v, %v", g, err)
 	}
-	if _, ok := st.Page(fmt.Sprint("p", maxMemoPages+1)); ok {
-		t.Fatalf("a memo kept more than %d pages", maxMemoPages)
-	}
-	if _, ok := st.Page("p0"); !ok {
-		t.Fatal("a memo without a budget kept no page")
+	var anon *State
+	if p, err := anon.Perms(ctx); err != nil || p.Superuser {
+		t.Fatalf("anonymous Perms = %+v, %v", p, err)
 	}
 }
