@@ -34,10 +34,18 @@ const (
 
 type a2block [128]uint64
 
-// argon2Key derives keyLen bytes with the given Argon2 type and version.
+// argon2Key derives keyLen bytes with the given Argon2 type and version,
+// without a secret key or associated data, as password hashes use it.
 // Callers bound time, memory and threads; time and threads must be ≥ 1.
 func argon2Key(mode, version uint32, password, salt []byte, time, memory, threads, keyLen uint32) []byte {
-	h0 := a2InitHash(mode, version, password, salt, time, memory, threads, keyLen)
+	return argon2KeyFull(mode, version, password, salt, nil, nil, time, memory, threads, keyLen)
+}
+
+// argon2KeyFull is argon2Key with RFC 9106's optional inputs: the secret
+// key K and the associated data X. Only tests pass them, to check the
+// RFC's test vectors, which use both.
+func argon2KeyFull(mode, version uint32, password, salt, secret, data []byte, time, memory, threads, keyLen uint32) []byte {
+	h0 := a2InitHash(mode, version, password, salt, secret, data, time, memory, threads, keyLen)
 	memory = memory / (a2SyncPoints * threads) * (a2SyncPoints * threads)
 	if memory < 2*a2SyncPoints*threads {
 		memory = 2 * a2SyncPoints * threads
@@ -83,13 +91,16 @@ func argon2Key(mode, version uint32, password, salt []byte, time, memory, thread
 	return key
 }
 
-func a2InitHash(mode, version uint32, password, salt []byte, time, memory, threads, keyLen uint32) [blake2b.Size + 8]byte {
+// a2InitHash returns H0 (RFC 9106 §3.2) followed by eight bytes that
+// argon2KeyFull fills with a block index and a lane before hashing it into
+// a lane's first two blocks.
+func a2InitHash(mode, version uint32, password, salt, secret, data []byte, time, memory, threads, keyLen uint32) [blake2b.Size + 8]byte {
 	var h0 [blake2b.Size + 8]byte
 	b2, _ := blake2b.New512(nil)
 	for _, v := range []uint32{threads, keyLen, memory, time, version, mode} {
 		b2.Write(binary.LittleEndian.AppendUint32(nil, v))
 	}
-	for _, s := range [][]byte{password, salt, nil, nil} { // password, salt, secret, associated data
+	for _, s := range [][]byte{password, salt, secret, data} {
 		b2.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(s))))
 		b2.Write(s)
 	}
@@ -101,11 +112,10 @@ func a2InitHash(mode, version uint32, password, salt []byte, time, memory, threa
 // goroutines waiting for one (runtime.Gosched): about every 0.3 ms of work
 // with AVX2. Without it, a goroutine that hashes holds its P until the
 // runtime preempts it, 10 ms on: with every P hashing, as at a burst of
-// logins, each request of any other kind waited that long for a turn (an
-// authenticated page's median went from under 1 ms to 11 ms while logins
-// ran). The offer is made only when a goroutine is waiting: Gosched would
+// logins, each request of any other kind would wait that long for a turn.
+// The offer is made only when a goroutine is waiting: Gosched would
 // otherwise wake an idle P's thread, which often takes the hash to another
-// core and its cold caches (10% slower hashes when nothing else runs).
+// core and its cold caches, slowing hashes down when nothing else runs.
 const a2YieldBlocks = 1024
 
 // a2OthersWaiting reports whether goroutines are waiting for a processor;

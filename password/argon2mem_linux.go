@@ -22,7 +22,7 @@ const a2HugePage = 2 << 20
 // whole huge pages are advised MADV_HUGEPAGE: Argon2 reads a block at a
 // random place in its memory for every block it writes, and with 4 KiB
 // pages the 19 MiB of a default hash span 4,864 pages, more than a core's
-// TLB holds, so most of those reads also missed the TLB; in huge pages it
+// TLB holds, so most of those reads would also miss the TLB; in huge pages it
 // is 9, plus 256 small pages for the last MiB (the buffer is not rounded up
 // to a tenth huge page: that would add 1 MiB of resident memory per CPU).
 // Where transparent huge pages are off the advice is ignored.

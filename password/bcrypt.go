@@ -101,8 +101,11 @@ func sha256Hex(password string) []byte {
 }
 
 func bcryptHash(algorithm string, input []byte, cost int) (string, error) {
-	if cost < bcrypt.MinCost || cost > limits.bcryptCost {
-		return "", fmt.Errorf("%w: bcrypt cost %d", ErrBounds, cost)
+	if cost > limits.bcryptCost {
+		return "", fmt.Errorf("%w: bcrypt cost %d above %d", ErrCostTooHigh, cost, limits.bcryptCost)
+	}
+	if cost < bcrypt.MinCost {
+		return "", fmt.Errorf("%w: bcrypt cost %d below %d", ErrBounds, cost, bcrypt.MinCost)
 	}
 	b, err := bcrypt.GenerateFromPassword(input, cost)
 	if err != nil {
@@ -169,8 +172,11 @@ func parseBcrypt(algorithm, encoded string) (*bcryptParsed, error) {
 	if cost < 0 {
 		return nil, fmt.Errorf("%w: bcrypt cost %q", ErrMalformed, f[2])
 	}
-	if cost < bcrypt.MinCost || cost > limits.bcryptCost {
-		return nil, fmt.Errorf("%w: bcrypt cost %d not in [%d, %d]", ErrBounds, cost, bcrypt.MinCost, limits.bcryptCost)
+	if cost > limits.bcryptCost {
+		return nil, fmt.Errorf("%w: bcrypt cost %d above %d", ErrCostTooHigh, cost, limits.bcryptCost)
+	}
+	if cost < bcrypt.MinCost {
+		return nil, fmt.Errorf("%w: bcrypt cost %d below %d", ErrBounds, cost, bcrypt.MinCost)
 	}
 	return &bcryptParsed{raw: raw, cost: cost}, nil
 }

@@ -14,41 +14,58 @@ import (
 //	encoded hash length       ≤ 4096 bytes
 //	salt length               1..256 bytes (argon2: 8..256)
 //	pbkdf2 iterations         1..10,000,000
-//	argon2 memory             ≤ 1 GiB (1,048,576 KiB), ≥ 8·p KiB
-//	argon2 time               1..100
-//	argon2 parallelism        1..255
+//	argon2 memory m           8·p..262,144 KiB (256 MiB)
+//	argon2 time t             1..100
+//	argon2 m × t              ≤ 1,048,576 KiB (1 GiB of blocks written)
+//	argon2 parallelism p      1..16
 //	argon2 hash length        4..1024 bytes
 //	scrypt N                  power of two, 2..2^20
-//	scrypt r, p               r 1..32, p 1..64, r·p ≤ 256, 128·N·r ≤ 1 GiB
+//	scrypt r, p               r 1..32, p 1..64, r·p ≤ 256
+//	scrypt memory 128·N·r     ≤ 256 MiB
+//	scrypt work 128·N·r·p     ≤ 1 GiB
 //	bcrypt cost               4..16
+//
+// The upper bounds of the cost parameters (iterations, m, t, m × t, p,
+// N, r, p, bcrypt cost) are ErrCostTooHigh: at each of them one
+// verification takes about a second on a current x86-64 core (bcrypt at
+// cost 16 about three) and at most 256 MiB, where the default costs take
+// 50 to 200 milliseconds. They leave room above what Django writes: its
+// argon2 defaults m=102400, t=2, p=8 are m × t = 204,800 KiB; PBKDF2
+// 1,200,000 iterations (Django 6.0); bcrypt cost 12; scrypt N=2^14, r=8,
+// p=5, 16 MiB and 80 MiB of work. Argon2's lanes run in parallel, so p
+// also bounds how many CPUs one verification occupies.
 var limits = struct {
-	encodedLen     int
-	saltLen        int
-	pbkdf2Iter     uint64
-	argon2Memory   uint64
-	argon2Time     uint64
-	argon2Threads  uint64
-	argon2HashLen  int
-	scryptN        uint64
-	scryptR        uint64
-	scryptP        uint64
-	scryptRP       uint64
-	scryptMemBytes uint64
-	bcryptCost     int
+	encodedLen      int
+	saltLen         int
+	pbkdf2Iter      uint64
+	argon2Memory    uint64
+	argon2Time      uint64
+	argon2Work      uint64
+	argon2Threads   uint64
+	argon2HashLen   int
+	scryptN         uint64
+	scryptR         uint64
+	scryptP         uint64
+	scryptRP        uint64
+	scryptMemBytes  uint64
+	scryptWorkBytes uint64
+	bcryptCost      int
 }{
-	encodedLen:     4096,
-	saltLen:        256,
-	pbkdf2Iter:     10_000_000,
-	argon2Memory:   1 << 20,
-	argon2Time:     100,
-	argon2Threads:  255,
-	argon2HashLen:  1024,
-	scryptN:        1 << 20,
-	scryptR:        32,
-	scryptP:        64,
-	scryptRP:       256,
-	scryptMemBytes: 1 << 30,
-	bcryptCost:     16,
+	encodedLen:      4096,
+	saltLen:         256,
+	pbkdf2Iter:      10_000_000,
+	argon2Memory:    256 << 10,
+	argon2Time:      100,
+	argon2Work:      1 << 20,
+	argon2Threads:   16,
+	argon2HashLen:   1024,
+	scryptN:         1 << 20,
+	scryptR:         32,
+	scryptP:         64,
+	scryptRP:        256,
+	scryptMemBytes:  256 << 20,
+	scryptWorkBytes: 1 << 30,
+	bcryptCost:      16,
 }
 
 // saltAlphabet is Django's RANDOM_STRING_CHARS.
@@ -83,8 +100,19 @@ func newSalt() string { return randomString(saltChars) }
 func saltTooShort(salt string) bool { return len(salt) < saltChars }
 
 // parseDecimal parses a canonical unsigned decimal (no sign, no leading
-// zeros) and checks it against [lo, hi].
+// zeros) and checks it against [lo, hi]; a value outside is ErrBounds.
 func parseDecimal(s, what string, lo, hi uint64) (uint64, error) {
+	return parseNumber(s, what, lo, hi, ErrBounds)
+}
+
+// parseCost is parseDecimal for a cost parameter: a value above hi is
+// ErrCostTooHigh (below lo, still ErrBounds).
+func parseCost(s, what string, lo, hi uint64) (uint64, error) {
+	return parseNumber(s, what, lo, hi, ErrCostTooHigh)
+}
+
+// parseNumber is parseDecimal with the error for a value above hi.
+func parseNumber(s, what string, lo, hi uint64, above error) (uint64, error) {
 	if s == "" {
 		return 0, fmt.Errorf("%w: empty %s", ErrMalformed, what)
 	}
@@ -96,9 +124,13 @@ func parseDecimal(s, what string, lo, hi uint64) (uint64, error) {
 	if len(s) > 1 && s[0] == '0' {
 		return 0, fmt.Errorf("%w: %s has leading zeros", ErrMalformed, what)
 	}
+	// The digits are canonical, so ParseUint fails only above 2^64-1.
 	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || v < lo || v > hi {
-		return 0, fmt.Errorf("%w: %s %s not in [%d, %d]", ErrBounds, what, s, lo, hi)
+	if err != nil || v > hi {
+		return 0, fmt.Errorf("%w: %s %.24s above %d", above, what, s, hi)
+	}
+	if v < lo {
+		return 0, fmt.Errorf("%w: %s %s below %d", ErrBounds, what, s, lo)
 	}
 	return v, nil
 }

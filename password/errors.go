@@ -12,6 +12,22 @@ var ErrMalformed = errors.New("password: malformed encoded hash")
 // not be able to make one login allocate gigabytes or run for minutes.
 var ErrBounds = errors.New("password: hash parameter out of bounds")
 
+// ErrCostTooHigh is returned (wrapped) when a cost parameter of an encoded
+// hash, or of a hasher's own settings, is above the limits Gatehouse
+// computes (listed in the package documentation): a hash imported from
+// elsewhere, or planted in the database, must not make one login run for
+// seconds or allocate gigabytes. It is a kind of ErrBounds: an error that
+// wraps it also satisfies errors.Is(err, ErrBounds).
+var ErrCostTooHigh error = costTooHighError{}
+
+// costTooHighError is the type of ErrCostTooHigh.
+type costTooHighError struct{}
+
+func (costTooHighError) Error() string { return "password: hash cost above Gatehouse's limits" }
+
+// Is makes ErrCostTooHigh match ErrBounds.
+func (costTooHighError) Is(target error) bool { return target == ErrBounds }
+
 // ErrTooLong is returned by Set.Hash and Set.Verify, before any hashing, when
 // the password is longer than MaxLength bytes.
 var ErrTooLong = errors.New("password: password too long")

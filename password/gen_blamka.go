@@ -12,8 +12,8 @@
 //     VPERMQ, in two loops over rows and columns.
 //
 // Both stay small on purpose: fully unrolled, the sixteen rounds of a
-// block make 40 KB of machine code, more than the instruction cache, and
-// ran 30% slower than these loops.
+// block would make 40 KB of machine code, more than the instruction cache
+// holds, and instruction fetches would then cost more than these loops.
 package main
 
 import (

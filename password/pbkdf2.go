@@ -29,7 +29,8 @@ const (
 //
 // (padded standard base64; the salt is stored and used as text). Zero fields
 // mean the defaults: 1,200,000 iterations and SHA-256. A Digest other than
-// the two supported ones makes Hash fail and Verify reject every hash.
+// the two supported ones makes Hash fail and Verify reject every hash. More
+// than 10,000,000 iterations, in h or in a stored hash, is ErrCostTooHigh.
 type PBKDF2Hasher struct {
 	Iterations int
 	Digest     Digest
@@ -67,6 +68,9 @@ func (h PBKDF2Hasher) Hash(password string) (string, error) {
 		return "", err
 	}
 	salt, iter := newSalt(), h.iterations()
+	if uint64(iter) > limits.pbkdf2Iter {
+		return "", fmt.Errorf("%w: pbkdf2 iterations %d above %d", ErrCostTooHigh, iter, limits.pbkdf2Iter)
+	}
 	key, err := pbkdf2.Key(prf, password, []byte(salt), iter, size)
 	if err != nil {
 		return "", err
@@ -110,7 +114,7 @@ func (h PBKDF2Hasher) parse(encoded string) (*pbkdf2Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	iter, err := parseDecimal(f[1], "pbkdf2 iterations", 1, limits.pbkdf2Iter)
+	iter, err := parseCost(f[1], "pbkdf2 iterations", 1, limits.pbkdf2Iter)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,9 @@ const (
 //	scrypt$<N>$<salt>$<r>$<p>$<base64 of 64 bytes>
 //
 // (padded standard base64; the salt is used as text). Zero fields mean
-// Django's defaults: N=16384, r=8, p=5.
+// Django's defaults: N=16384, r=8, p=5. Parameters, in h or in a stored
+// hash, needing more than 256 MiB or writing more than 1 GiB are
+// ErrCostTooHigh.
 type ScryptHasher struct {
 	N, R, P int
 }
@@ -87,16 +89,23 @@ type scryptHash struct {
 	hash    []byte
 }
 
+// checkScrypt checks scrypt's parameters against limits: the memory of one
+// hash is 128·N·r bytes, and p computes that many blocks of it in turn.
 func checkScrypt(n, r, p uint64) error {
 	switch {
+	case n > limits.scryptN:
+		return fmt.Errorf("%w: scrypt N=%d above %d", ErrCostTooHigh, n, limits.scryptN)
 	case n < 2 || n&(n-1) != 0:
 		return fmt.Errorf("%w: scrypt N=%d is not a power of two ≥ 2", ErrBounds, n)
-	case n > limits.scryptN:
-		return fmt.Errorf("%w: scrypt N=%d above %d", ErrBounds, n, limits.scryptN)
-	case r < 1 || r > limits.scryptR || p < 1 || p > limits.scryptP || r*p > limits.scryptRP:
-		return fmt.Errorf("%w: scrypt r=%d p=%d", ErrBounds, r, p)
+	case r < 1 || p < 1:
+		return fmt.Errorf("%w: scrypt r=%d p=%d below 1", ErrBounds, r, p)
+	case r > limits.scryptR || p > limits.scryptP || r*p > limits.scryptRP:
+		return fmt.Errorf("%w: scrypt r=%d p=%d above r ≤ %d, p ≤ %d, r·p ≤ %d",
+			ErrCostTooHigh, r, p, limits.scryptR, limits.scryptP, limits.scryptRP)
 	case 128*n*r > limits.scryptMemBytes:
-		return fmt.Errorf("%w: scrypt needs %d bytes, limit %d", ErrBounds, 128*n*r, limits.scryptMemBytes)
+		return fmt.Errorf("%w: scrypt needs %d bytes, limit %d", ErrCostTooHigh, 128*n*r, limits.scryptMemBytes)
+	case 128*n*r*p > limits.scryptWorkBytes:
+		return fmt.Errorf("%w: scrypt writes %d bytes, limit %d", ErrCostTooHigh, 128*n*r*p, limits.scryptWorkBytes)
 	}
 	return nil
 }
@@ -106,15 +115,15 @@ func parseScrypt(encoded string) (*scryptHash, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := parseDecimal(f[1], "scrypt N", 0, 1<<40)
+	n, err := parseCost(f[1], "scrypt N", 0, 1<<40)
 	if err != nil {
 		return nil, err
 	}
-	r, err := parseDecimal(f[3], "scrypt r", 0, 1<<40)
+	r, err := parseCost(f[3], "scrypt r", 0, 1<<40)
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseDecimal(f[4], "scrypt p", 0, 1<<40)
+	p, err := parseCost(f[4], "scrypt p", 0, 1<<40)
 	if err != nil {
 		return nil, err
 	}

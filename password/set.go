@@ -44,12 +44,20 @@ func NewSet(preferred Hasher, accepted ...Hasher) *Set {
 // DefaultSet returns a Set that hashes with argon2id (m=19 MiB, t=2, p=1)
 // and accepts every format Django has written: pbkdf2_sha256, pbkdf2_sha1,
 // argon2 (all variants), bcrypt_sha256, bcrypt, scrypt, and the legacy sha1,
-// md5, unsalted_sha1 and unsalted_md5.
+// md5, unsalted_sha1 and unsalted_md5. Its Accepted hashers include one of
+// each, argon2 too, so that a Set built as NewSet(other,
+// DefaultSet().Accepted...) still verifies argon2 hashes.
 func DefaultSet() *Set {
-	return NewSet(Argon2Hasher{},
+	return NewSet(Argon2Hasher{}, acceptedHashers(Argon2Gatehouse)...)
+}
+
+// acceptedHashers returns a hasher for every format Django has written,
+// argon2 computed by impl.
+func acceptedHashers(impl Argon2Implementation) []Hasher {
+	return []Hasher{Argon2Hasher{Implementation: impl},
 		PBKDF2Hasher{}, PBKDF2Hasher{Digest: DigestSHA1},
 		BcryptSHA256Hasher{}, BcryptHasher{}, ScryptHasher{},
-		SHA1Hasher{}, MD5Hasher{}, UnsaltedSHA1Hasher{}, UnsaltedMD5Hasher{})
+		SHA1Hasher{}, MD5Hasher{}, UnsaltedSHA1Hasher{}, UnsaltedMD5Hasher{}}
 }
 
 // acquire takes a computation slot and returns the function releasing it.
