@@ -65,20 +65,16 @@ func passwordSet(s *Settings) (*password.Set, error) {
 	if threads > 255 || threads < 1 || t < 1 || mem < 8*threads {
 		return nil, fmt.Errorf("password.argon2_*: want time ≥ 1, 1 ≤ threads ≤ 255 and memory ≥ 8 KiB per thread")
 	}
-	var preferred password.Hasher
-	switch h := s.str("password.hasher"); h {
-	case "argon2":
-		preferred = password.Argon2Hasher{Memory: uint32(mem), Time: uint32(t), Threads: uint8(threads)}
-	case "pbkdf2_sha256":
-		preferred = password.PBKDF2Hasher{Iterations: iters}
-	case "bcrypt_sha256":
-		preferred = password.BcryptSHA256Hasher{Cost: cost}
-	case "scrypt":
-		preferred = password.ScryptHasher{}
-	default:
-		return nil, fmt.Errorf("password.hasher (GATEHOUSE_PASSWORD_HASHER): unknown hasher %q (want argon2, pbkdf2_sha256, bcrypt_sha256 or scrypt)", h)
+	impl, err := password.ParseArgon2Implementation(s.str("password.argon2_implementation"))
+	if err != nil {
+		return nil, fmt.Errorf("password.argon2_implementation (GATEHOUSE_PASSWORD_ARGON2_IMPLEMENTATION): %w", err)
 	}
-	set := password.NewSet(preferred, password.DefaultSet().Accepted...)
+	set, err := password.NewSetByName(s.str("password.hasher"), password.HasherParams{
+		Argon2Memory: uint32(mem), Argon2Time: uint32(t), Argon2Threads: uint8(threads),
+		Argon2Implementation: impl, PBKDF2Iterations: iters, BcryptCost: cost})
+	if err != nil {
+		return nil, fmt.Errorf("password.hasher (GATEHOUSE_PASSWORD_HASHER): %w", err)
+	}
 	set.MaxConcurrent = maxc
 	return set, nil
 }

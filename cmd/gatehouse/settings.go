@@ -48,6 +48,7 @@ var settings = []setting{
 	{"password.argon2_memory_kib", "19456", false, "argon2id memory in KiB"},
 	{"password.argon2_time", "2", false, "argon2id passes"},
 	{"password.argon2_threads", "1", false, "argon2id lanes"},
+	{"password.argon2_implementation", "gatehouse", false, "code computing argon2: gatehouse (Gatehouse's own, about twice as fast) or x/crypto (golang.org/x/crypto/argon2)"},
 	{"password.bcrypt_cost", "12", false, "bcrypt cost"},
 	{"password.max_concurrent", "0", false, "password hashes computed at once; the rest queue (0 = GOMAXPROCS: one per CPU, or per CPU of a container's limit)"},
 	{"password.min_length", "8", false, "minimum password length in characters"},

@@ -20,8 +20,8 @@ type HashConfig struct {
 	BcryptCost       int
 }
 
-// HasherNames are the accepted -hasher values.
-var HasherNames = []string{"argon2", "pbkdf2_sha256", "bcrypt_sha256", "scrypt"}
+// HasherNames are the accepted -hasher values, the server's.
+var HasherNames = password.HasherNames()
 
 // Environment variables read for the hash flags that are not given.
 const (

@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gatehouse-auth/gatehouse/password"
 )
@@ -15,18 +14,11 @@ func NewHasher(h HashConfig) (Verifier, error) {
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
-	var preferred password.Hasher
-	switch h.Algorithm {
-	case "argon2":
-		preferred = password.Argon2Hasher{Memory: h.Argon2MemoryKiB, Time: h.Argon2Time, Threads: h.Argon2Threads}
-	case "pbkdf2_sha256":
-		preferred = password.PBKDF2Hasher{Iterations: h.PBKDF2Iterations}
-	case "bcrypt_sha256":
-		preferred = password.BcryptSHA256Hasher{Cost: h.BcryptCost}
-	case "scrypt":
-		preferred = password.ScryptHasher{}
-	default:
-		return nil, fmt.Errorf("unknown hasher %q", h.Algorithm)
+	preferred, err := password.HasherByName(h.Algorithm, password.HasherParams{
+		Argon2Memory: h.Argon2MemoryKiB, Argon2Time: h.Argon2Time, Argon2Threads: h.Argon2Threads,
+		PBKDF2Iterations: h.PBKDF2Iterations, BcryptCost: h.BcryptCost})
+	if err != nil {
+		return nil, err
 	}
 	return setVerifier{password.NewSet(preferred)}, nil
 }
