@@ -146,7 +146,7 @@ func New(cfg Config) (*Gatehouse, error) {
 	}
 	g := &Gatehouse{cfg: cfg, ip: clientip.Resolver{TrustedProxies: cfg.TrustedProxies}}
 	g.account = &account.Service{
-		Users: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,
+		Users: cfg.Store, Sessions: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,
 		Config: cfg.Account, Hooks: cfg.Hooks, Log: cfg.Logger, Now: cfg.Now,
 	}
 	g.sessions = session.NewManager(cfg.Store, cfg.Session)

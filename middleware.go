@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
+	"github.com/gatehouse-auth/gatehouse/web"
 )
 
 // Middleware loads the signed-in user of each request into its context (see
@@ -106,21 +107,16 @@ func (g *Gatehouse) groups(ctx context.Context, u *user.User) ([]string, error) 
 }
 
 // RequireLogin lets signed-in users through and sends anonymous visitors to
-// the login page with ?next= set, like Django's login_required.
+// the login page with ?next= set, like Django's login_required. JSON callers
+// (see AnswerJSON) get 401 with a JSON body instead of the redirect.
 func (g *Gatehouse) RequireLogin(next http.Handler) http.Handler {
-	return g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if UserFrom(r.Context()) == nil {
-			g.web.RedirectToLogin(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	}))
+	return g.require(nil)(next)
 }
 
 // RequirePermission lets through users holding every listed permission
 // ("app_label.codename"); signed-in users without them get the 403 page and
 // anonymous visitors the login page, like Django's permission_required with
-// AccessMixin's split.
+// AccessMixin's split. JSON callers get 403 and 401 with a JSON body.
 func (g *Gatehouse) RequirePermission(perms ...string) func(http.Handler) http.Handler {
 	return g.require(func(r *http.Request, u *user.User) bool {
 		for _, p := range perms {
@@ -169,18 +165,19 @@ func (g *Gatehouse) RequireFunc(test func(r *http.Request, u *user.User) bool) f
 	return g.require(test)
 }
 
+// require is every guard: the user loaded (a no-op under Protect), then the
+// pages' Guard (login redirect or 401, 403 page or JSON).
 func (g *Gatehouse) require(test func(*http.Request, *user.User) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			u := UserFrom(r.Context())
-			switch {
-			case u == nil:
-				g.web.RedirectToLogin(w, r)
-			case !test(r, u):
-				g.web.Forbidden(w, r)
-			default:
-				next.ServeHTTP(w, r)
-			}
-		}))
+		return g.Middleware(g.web.Guard(test, next))
 	}
 }
+
+// AnswerJSON makes the guards inside h answer JSON callers' refusals (401
+// {"status":401,"errors":[{"code":"not_authenticated",…}]} and 403
+// "permission_denied") instead of the login redirect and the 403 page,
+// whatever the request's Accept header. Without it a request whose Accept
+// names application/json and not text/html gets JSON:
+//
+//	mux.Handle("/api/", gatehouse.AnswerJSON(gh.RequireLogin(api)))
+func AnswerJSON(h http.Handler) http.Handler { return web.AnswerJSON(h) }

@@ -7,17 +7,19 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// Protect wraps a handler with what Gatehouse's own pages get: security
-// headers, a bounded body,
-// cross-origin request protection on unsafe methods, and the user loaded.
+// Protect wraps a handler (an app's mux with Gatehouse mounted on it) with
+// what Gatehouse's own pages get: security headers, a bounded body
+// (Config.MaxBodyBytes), cross-origin request protection on unsafe methods
+// (a refused request gets a "CSRF verification failed" page and a log
+// line), and the signed-in user loaded (Middleware).
 func (g *Gatehouse) Protect(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g.web.Error(w, r, http.StatusForbidden)
+		g.web.CrossOriginRefused(w, r)
 	}))
 	inner := cop.Handler(g.Middleware(h))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		SecurityHeaders(w.Header())
+		setSecurityHeaders(w.Header())
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, g.cfg.MaxBodyBytes)
 		}
@@ -25,16 +27,16 @@ func (g *Gatehouse) Protect(h http.Handler) http.Handler {
 	})
 }
 
-// SecurityHeaders sets the headers every Gatehouse response carries
-// (SECURITY.md C4). Pages add their own Content-Security-Policy and
+// setSecurityHeaders sets the headers every response through Protect
+// carries (SECURITY.md C4). Pages add their own Content-Security-Policy and
 // Cache-Control: no-store.
-func SecurityHeaders(h http.Header) {
+func setSecurityHeaders(h http.Header) {
 	for _, kv := range securityHeaders {
 		h[kv.key] = kv.value
 	}
 }
 
-// securityHeaders are SecurityHeaders' headers, built once with canonical
+// securityHeaders are setSecurityHeaders' headers, built once with canonical
 // keys: assigning a shared value costs no allocation where Header.Set makes
 // one per header per response. Each value has capacity 1, so Header.Add
 // appends to a copy and never writes into the shared array.

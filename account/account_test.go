@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,7 +14,9 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 const pw = "correct horse battery staple"
@@ -33,7 +36,7 @@ func (c *countingHasher) Hash(p string) (string, error) { c.n.Add(1); return c.H
 
 func newService(db *sqlstore.DB) (*account.Service, *countingHasher) {
 	h := &countingHasher{Hasher: password.Argon2Hasher{Memory: 1024, Time: 1, Threads: 1}}
-	return &account.Service{Users: db, Limits: db, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
+	return &account.Service{Users: db, Sessions: db, Limits: db, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
 		Config: account.Config{SignupsPerIP: ratelimitMany}}, h
 }
 
@@ -227,11 +230,21 @@ func TestChangePasswordNeedsCurrent(t *testing.T) {
 	c := account.Client{IP: "203.0.113.12"}
 	u, _ := s.Signup(ctx, account.SignupInput{Username: "zoe", Password1: pw, Password2: pw}, c)
 	newPw := "an entirely new passphrase"
-	if err := s.ChangePassword(ctx, u, account.ChangePasswordInput{Old: "guess", Password1: newPw, Password2: newPw}, c); !account.HasCode(err, account.CodePasswordIncorrect) {
+	cur, other := newSession(t, db, u, time.Now()), newSession(t, db, u, time.Now())
+	if err := s.ChangePassword(ctx, u, cur, account.ChangePasswordInput{Old: "guess", Password1: newPw, Password2: newPw}, c); !account.HasCode(err, account.CodePasswordIncorrect) {
 		t.Fatalf("change without the current password: %v", err)
 	}
-	if err := s.ChangePassword(ctx, u, account.ChangePasswordInput{Old: pw, Password1: newPw, Password2: newPw}, c); err != nil {
+	if _, ok, _ := db.Find(ctx, other.ID); !ok {
+		t.Fatal("a refused change ended a session")
+	}
+	if err := s.ChangePassword(ctx, u, cur, account.ChangePasswordInput{Old: pw, Password1: newPw, Password2: newPw}, c); err != nil {
 		t.Fatal(err)
+	}
+	if _, ok, _ := db.Find(ctx, other.ID); ok {
+		t.Error("the other session survived the password change")
+	}
+	if _, ok, _ := db.Find(ctx, cur.ID); !ok {
+		t.Error("the session that changed the password was ended")
 	}
 	if _, err := s.Login(ctx, account.LoginInput{Login: "zoe", Password: pw}, c); err == nil {
 		t.Error("old password still works")
@@ -239,3 +252,78 @@ func TestChangePasswordNeedsCurrent(t *testing.T) {
 }
 
 var ratelimitMany = ratelimit.Limit{Max: 1000, Window: time.Minute}
+
+// newSession stores a session of u authenticated at authAt.
+func newSession(t *testing.T, db *sqlstore.DB, u *user.User, authAt time.Time) *session.Session {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	s := session.Session{ID: newID(), UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(time.Hour), AuthAt: authAt.UTC().Truncate(time.Microsecond)}
+	if err := db.Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return &s
+}
+
+// TestReauthenticateAndEndSessions: ending sessions needs a recent
+// authentication; a wrong password is refused and counted with failed
+// logins (locked past the limit, the right password included); the right
+// one is recorded on the session; another user's session id ends nothing.
+func TestReauthenticateAndEndSessions(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	now := time.Now()
+	s.Now = func() time.Time { return now }
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.14"}
+	u, err := s.Signup(ctx, account.SignupInput{Username: "una", Password1: pw, Password2: pw}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.LastLogin.IsZero() {
+		t.Error("signup signs in but left last_login empty")
+	}
+	v, _ := s.Signup(ctx, account.SignupInput{Username: "vic", Password1: pw, Password2: pw}, c)
+	cur := newSession(t, db, u, now.Add(-10*time.Minute))
+	mine, theirs := newSession(t, db, u, now), newSession(t, db, v, now)
+	if err := s.EndSessions(ctx, u, cur, "", c); !account.HasCode(err, account.CodeReauthenticationRequired) {
+		t.Fatalf("ending sessions on a stale login: %v", err)
+	}
+	if err := s.Reauthenticate(ctx, u, cur, "wrong", c); !account.HasCode(err, account.CodePasswordIncorrect) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if err := s.Reauthenticate(ctx, u, cur, pw, c); err != nil {
+		t.Fatal(err)
+	}
+	if stored, _, _ := db.Find(ctx, cur.ID); !stored.AuthAt.Equal(now.UTC().Truncate(time.Microsecond)) {
+		t.Fatalf("reauthentication not recorded: AuthAt %v", stored.AuthAt)
+	}
+	if err := s.EndSessions(ctx, u, cur, theirs.ID, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.Find(ctx, theirs.ID); !ok {
+		t.Fatal("una ended vic's session")
+	}
+	if err := s.EndSessions(ctx, u, cur, mine.ID, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.Find(ctx, mine.ID); ok {
+		t.Fatal("the session was not ended")
+	}
+	for i := 0; i < 5; i++ {
+		s.Reauthenticate(ctx, u, cur, "wrong", c)
+	}
+	err = s.Reauthenticate(ctx, u, cur, pw, c)
+	var e *account.Error
+	if !errors.As(err, &e) || e.Code != account.CodeTooManyAttempts || e.RetryAfter != 5*time.Minute {
+		t.Fatalf("after 5 wrong passwords: %v, want too_many_attempts for 5m", err)
+	}
+	if _, err := s.Login(ctx, account.LoginInput{Login: "una", Password: pw}, c); !account.HasCode(err, account.CodeTooManyAttempts) {
+		t.Fatalf("login after 5 wrong reauthentications: %v", err)
+	}
+}
+
+func newID() string {
+	_, id := session.NewToken()
+	return id
+}

@@ -24,6 +24,9 @@ const (
 	CodePasswordContext    = "password_context"
 	CodeInputTooLong       = "input_too_long"
 	CodeSignupClosed       = "signup_closed"
+	// CodeReauthenticationRequired: the action needs the password again
+	// (the last authentication is older than ReauthenticationTimeout).
+	CodeReauthenticationRequired = "reauthentication_required"
 )
 
 // Error is one problem a user can act on: a stable Code, the form Field it

@@ -48,7 +48,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 	}
 	now := s.now()
 	perIP := orLimit(s.Config.FailedLoginsPerIP, ratelimit.Limit{Max: 30, Window: time.Minute})
-	perAcct := orLimit(s.Config.FailedLoginsPerAccount, ratelimit.Limit{Max: 5, Window: 5 * time.Minute})
+	perAcct := s.failedLoginsPerAccount()
 	ipKey := "login_failed:ip:" + c.IP
 	if n, err := s.Limits.Count(ctx, ipKey, now); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
@@ -79,13 +79,8 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 		}
 	} else {
 		var upgraded string
-		ok, upgraded, err = s.Passwords.Verify(ctx, in.Password, u.Password)
-		if err != nil && ctx.Err() != nil {
+		if ok, upgraded, err = s.checkPassword(ctx, u, in.Password); err != nil {
 			return nil, fmt.Errorf("account: login: %w", err)
-		}
-		if err != nil && !errors.Is(err, password.ErrTooLong) {
-			// A stored hash we cannot read: log it (never the password) and refuse.
-			s.log().Warn("password hash unreadable", "user_id", u.ID, "err", err)
 		}
 		if ok && upgraded != "" {
 			if err := s.Users.SetPassword(ctx, u.ID, upgraded); err != nil {
@@ -126,7 +121,7 @@ func (s *Service) failed(login, code string, c Client) {
 
 // findLogin resolves the login field to a user, or nil when none matches.
 func (s *Service) findLogin(ctx context.Context, login string) (*user.User, error) {
-	m := s.loginMethod()
+	m := s.LoginMethod()
 	byEmail := m == LoginByEmail || (m == LoginByUsernameOrEmail && strings.Contains(login, "@"))
 	var u *user.User
 	var err error

@@ -2,11 +2,11 @@ package account
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -17,19 +17,20 @@ type ChangePasswordInput struct {
 	Password2 string
 }
 
-// ChangePassword checks the current password, validates the new one and
-// stores its hash. Ending the user's other sessions is the caller's half (the
-// session layer keeps the current one).
-func (s *Service) ChangePassword(ctx context.Context, u *user.User, in ChangePasswordInput, c Client) error {
+// ChangePassword checks the current password, validates the new one, stores
+// its hash and ends every other session of the user; cur, the session
+// asking, stays (nil ends them all). The HTML page then gives cur a new
+// token.
+func (s *Service) ChangePassword(ctx context.Context, u *user.User, cur *session.Session, in ChangePasswordInput, c Client) error {
 	var errs Errors
 	if in.Old == "" {
 		errs = append(errs, fieldErr("oldpassword", CodeRequired, nil))
 	} else if len(in.Old) > password.MaxLength {
 		errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
 	} else {
-		ok, _, err := s.Passwords.Verify(ctx, in.Old, u.Password)
-		if err != nil && !errors.Is(err, password.ErrTooLong) && ctx.Err() == nil {
-			s.log().Warn("password hash unreadable", "user_id", u.ID, "err", err)
+		ok, _, err := s.checkPassword(ctx, u, in.Old)
+		if err != nil {
+			return fmt.Errorf("account: change password: %w", err)
 		}
 		if !ok {
 			errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
@@ -39,7 +40,17 @@ func (s *Service) ChangePassword(ctx context.Context, u *user.User, in ChangePas
 	if len(errs) > 0 {
 		return errs
 	}
-	return s.SetPassword(ctx, u, in.Password1, c)
+	if err := s.SetPassword(ctx, u, in.Password1, c); err != nil {
+		return err
+	}
+	keep := ""
+	if cur != nil {
+		keep = cur.ID
+	}
+	if err := s.Sessions.DeleteUser(ctx, u.ID, keep); err != nil {
+		return fmt.Errorf("account: change password: end other sessions: %w", err)
+	}
+	return nil
 }
 
 // SetPassword stores a new password for u without asking for the old one (the
@@ -71,7 +82,7 @@ func (s *Service) checkNewPassword(u *user.User, p1, p2 string) Errors {
 		errs = append(errs, fieldErr("password1", CodeRequired, nil))
 	} else {
 		attrs := password.UserAttrs{Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName}
-		for _, p := range password.Validate(p1, attrs, s.validators()...) {
+		for _, p := range password.Validate(p1, attrs, s.PasswordValidators()...) {
 			errs = append(errs, fieldErr("password1", p.Code, p.Params))
 		}
 		if s.contextWord(p1) {

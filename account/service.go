@@ -6,6 +6,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -68,7 +69,10 @@ type Hooks struct {
 
 // Service runs the account flows over a user store.
 type Service struct {
-	Users      user.Store
+	Users user.Store
+	// Sessions are the users' sessions, which reauthentication, ending
+	// sessions and password changes write.
+	Sessions   session.Store
 	Limits     ratelimit.Store
 	Passwords  *password.Set
 	Validators []password.Validator
@@ -93,7 +97,9 @@ func (s *Service) log() *slog.Logger {
 	return slog.Default()
 }
 
-func (s *Service) loginMethod() LoginMethod {
+// LoginMethod returns what the login field takes: Config.LoginMethod, or
+// its default LoginByUsernameOrEmail.
+func (s *Service) LoginMethod() LoginMethod {
 	if s.Config.LoginMethod == "" {
 		return LoginByUsernameOrEmail
 	}

@@ -60,6 +60,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 		Password:   encoded,
 		IsActive:   true,
 		DateJoined: now.UTC().Truncate(time.Microsecond),
+		// A signup signs the new user in, so it is their first login.
+		LastLogin: now.UTC().Truncate(time.Microsecond),
 	}
 	if err := s.Users.CreateUser(ctx, u); err != nil {
 		return nil, duplicateToError(err, "account: signup")
@@ -104,7 +106,9 @@ func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, err
 	return errs, nil
 }
 
-func (s *Service) validators() []password.Validator {
+// PasswordValidators returns the validators new passwords must pass:
+// Validators, or password.DefaultValidators() when it is nil.
+func (s *Service) PasswordValidators() []password.Validator {
 	if s.Validators != nil {
 		return s.Validators
 	}

@@ -2,13 +2,31 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 )
 
-// parseForm reads a POSTed form (the body is already bounded by the root
-// middleware) and answers 413/400 itself when it cannot.
+// maxFormMemory is how much of a multipart form is held in memory; bodies
+// are bounded before this (Protect's MaxBodyBytes), so a form of text fields
+// never reaches the disk.
+const maxFormMemory = 1 << 20
+
+// parseForm reads a POSTed form, url-encoded or multipart (the body is
+// already bounded by Protect), and answers 413, 415 or 400 itself when it
+// cannot: a body in any other encoding is refused rather than read as a
+// form with every field missing.
 func (h *Handlers) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
+	var err error
+	switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); {
+	case ct == "multipart/form-data":
+		err = r.ParseMultipartForm(maxFormMemory)
+	case ct == "application/x-www-form-urlencoded" || ct == "" && r.ContentLength == 0:
+		err = r.ParseForm()
+	default:
+		h.Error(w, r, http.StatusUnsupportedMediaType)
+		return false
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			h.Error(w, r, http.StatusRequestEntityTooLarge)

@@ -120,11 +120,7 @@ func New(opts Options) (*Handlers, error) {
 		h.urls.Secret = "/secret/"
 	}
 	h.minLength = password.DefaultMinLength
-	vs := opts.Account.Validators
-	if vs == nil {
-		vs = password.DefaultValidators()
-	}
-	for _, v := range vs {
+	for _, v := range opts.Account.PasswordValidators() {
 		if m, ok := v.(password.MinimumLength); ok && m.Min > 0 {
 			h.minLength = m.Min
 		}

@@ -17,7 +17,7 @@ type LoginData struct {
 // login shows and handles the login form: fields login, password, remember, next.
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
-	p.Data = LoginData{Method: string(h.loginMethod())}
+	p.Data = LoginData{Method: string(h.opts.Account.LoginMethod())}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {
@@ -66,13 +66,6 @@ func (h *Handlers) signIn(w http.ResponseWriter, r *http.Request, u *user.User, 
 		next = h.opts.LoginRedirect
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-func (h *Handlers) loginMethod() account.LoginMethod {
-	if m := h.opts.Account.Config.LoginMethod; m != "" {
-		return m
-	}
-	return account.LoginByUsernameOrEmail
 }
 
 // logoutConfirm asks before signing out: GET never changes state.

@@ -25,7 +25,7 @@ func (h *Handlers) passwordChange(w http.ResponseWriter, r *http.Request) {
 		Password1: r.PostFormValue("password1"),
 		Password2: r.PostFormValue("password2"),
 	}
-	if err := h.opts.Account.ChangePassword(r.Context(), u, in, h.client(r)); err != nil {
+	if err := h.opts.Account.ChangePassword(r.Context(), u, sess, in, h.client(r)); err != nil {
 		if account.AsErrors(err) == nil {
 			h.internalError(w, r, "password change", err)
 			return

@@ -1,23 +1,17 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"time"
 
-	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/account"
 )
-
-// ReauthWindow is how long after a login or re-authentication the user may
-// end sessions without typing their password again (allauth's
-// REAUTHENTICATION_TIMEOUT).
-const ReauthWindow = 5 * time.Minute
 
 // SessionsData is .Data of the sessions page.
 type SessionsData struct {
 	Sessions []SessionRow
 	// NeedPassword is true when the session's last authentication is older
-	// than ReauthWindow: ending sessions then asks for the password.
+	// than account.ReauthenticationTimeout: ending sessions then asks for
+	// the password.
 	NeedPassword bool
 }
 
@@ -33,70 +27,60 @@ type SessionRow struct {
 }
 
 // sessions lists the signed-in user's sessions and ends one of them (POST
-// id=…) or all the others (POST all=1), after re-authentication when the
-// last one is older than ReauthWindow (SECURITY.md S6).
+// id=…) or all the others (POST all=1), after reauthentication with the
+// password when the last one is older than account.ReauthenticationTimeout
+// (SECURITY.md S6). The rules are account.Service's; this is the form.
 func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 	u, cur := current(r)
 	ctx := r.Context()
+	acc := h.opts.Account
 	p := h.page(w, r, "sessions")
 	p.Form = &Form{}
-	now := h.opts.Now()
+	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		if !h.parseForm(w, r) {
 			return
 		}
-		if now.Sub(cur.AuthAt) > ReauthWindow {
-			ok, _, err := h.opts.Account.Passwords.Verify(ctx, r.PostFormValue("password"), u.Password)
-			if err != nil && !errors.Is(err, password.ErrTooLong) && ctx.Err() == nil {
-				h.opts.Log.Warn("password hash unreadable", "user_id", u.ID, "err", err)
-			}
-			if !ok {
-				p.Form.Errors = map[string][]string{"password": {p.L.T("error.password_incorrect")}}
-			} else {
-				cur.AuthAt = now.UTC().Truncate(time.Microsecond)
-				if err := h.opts.Sessions.Store.Save(ctx, *cur); err != nil {
-					h.internalError(w, r, "sessions: reauth", err)
-					return
-				}
-			}
+		c := h.client(r)
+		var err error
+		if !acc.RecentlyAuthenticated(cur) {
+			err = acc.Reauthenticate(ctx, u, cur, r.PostFormValue("password"), c)
 		}
-		if !p.Form.HasErrors() {
-			var err error
+		if err == nil {
+			id := r.PostFormValue("id")
 			if r.PostFormValue("all") != "" {
-				err = h.opts.Sessions.Store.DeleteUser(ctx, u.ID, cur.ID)
-			} else if id := r.PostFormValue("id"); id != "" && id != cur.ID {
-				err = h.endOwnSession(r, u.ID, id)
-			}
-			if err != nil {
-				h.internalError(w, r, "sessions: end", err)
+				id = ""
+			} else if id == "" || id == cur.ID {
+				http.Redirect(w, r, h.urls.Sessions, http.StatusSeeOther)
 				return
 			}
-			h.opts.Log.Info("sessions ended", "event", "session_revoke", "user_id", u.ID)
+			err = acc.EndSessions(ctx, u, cur, id, c)
+		}
+		switch {
+		case err == nil:
 			h.flash(w, r, "success", "flash.sessions_ended")
 			http.Redirect(w, r, h.urls.Sessions, http.StatusSeeOther)
 			return
+		case account.AsErrors(err) == nil:
+			h.internalError(w, r, "sessions", err)
+			return
+		case account.HasCode(err, account.CodeTooManyAttempts):
+			status = http.StatusTooManyRequests
+			setRetryAfter(w, err)
 		}
+		formFromErrors(p.L, p.Form, err)
 	}
 	list, err := h.opts.Sessions.Store.ListUser(ctx, u.ID)
 	if err != nil {
 		h.internalError(w, r, "sessions: list", err)
 		return
 	}
-	d := SessionsData{NeedPassword: now.Sub(cur.AuthAt) > ReauthWindow}
+	d := SessionsData{NeedPassword: !acc.RecentlyAuthenticated(cur)}
 	for _, s := range list {
 		d.Sessions = append(d.Sessions, SessionRow{ID: s.ID, Current: s.ID == cur.ID,
 			CreatedAt: s.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeen: s.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"),
 			IP: s.IP, UserAgent: s.UserAgent, Device: DescribeUserAgent(s.UserAgent)})
 	}
 	p.Data = d
-	h.render(w, r, http.StatusOK, p)
-}
-
-// endOwnSession deletes session id only when it belongs to the user.
-func (h *Handlers) endOwnSession(r *http.Request, userID int64, id string) error {
-	s, ok, err := h.opts.Sessions.Store.Find(r.Context(), id)
-	if err != nil || !ok || s.UserID != userID {
-		return err
-	}
-	return h.opts.Sessions.Store.Delete(r.Context(), id)
+	h.render(w, r, status, p)
 }
