@@ -5,15 +5,24 @@
 //
 // Wire it once:
 //
-//	db, _ := sqlstore.Open(ctx, "sqlite:app.db")
-//	db.Migrate(ctx)
-//	gh, _ := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key})
+//	db, err := sqlstore.Open(ctx, "sqlite:app.db") // or "postgres://…"
+//	if err != nil { … }
+//	if err := db.Migrate(ctx); err != nil { … }
+//	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key}) // key: ≥ 32 random bytes
+//	if err != nil { … }
 //	mux := http.NewServeMux()
-//	mux.Handle("/accounts/", gh.Handler())
+//	gh.Mount(mux) // /accounts/…, /static/gatehouse/…, /i18n/setlang/
 //	mux.Handle("/reports/", gh.RequirePermission("reports.view_report")(reports))
-//	http.ListenAndServe(addr, gh.Middleware(mux))
+//	http.ListenAndServe(addr, gh.Protect(mux))
 //
-// Middleware loads the signed-in user of every request; UserFrom reads it.
-// RequireLogin, RequirePermission, RequireGroup, RequireStaff and
-// RequireSuperuser guard handlers as Django's decorators do.
+// Protect is the one wrapper every request goes through: security headers,
+// a bounded body, the cross-origin (CSRF) check on unsafe methods, and the
+// signed-in user loaded. CurrentUser reads that user in a handler (nil when
+// anonymous); it holds no password hash, so templates and JSON may show it.
+// RequireLogin, RequirePermission, RequireGroup, RequireStaff,
+// RequireSuperuser and RequireFunc guard handlers as Django's decorators
+// do; JSON callers get 401 and 403 JSON instead of redirects (AnswerJSON).
+//
+// Handler serves Gatehouse alone (the standalone server); Middleware loads
+// the user without Protect's other checks, for handlers already behind it.
 package gatehouse

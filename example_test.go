@@ -13,8 +13,8 @@ import (
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
-// Example wires Gatehouse into an app: its pages under /accounts/, and a
-// report page that needs a permission.
+// Example wires Gatehouse into an app: its pages mounted beside the app's,
+// and a report page that needs a permission.
 func Example() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "gh")
@@ -34,10 +34,10 @@ func Example() {
 		panic(err)
 	}
 	reports := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "reports for", gatehouse.UserFrom(r.Context()).Username)
+		fmt.Fprintln(w, "reports for", gatehouse.CurrentUser(r.Context()).Username)
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/accounts/", gh.Handler())
+	gh.Mount(mux)
 	mux.Handle("/reports/", gh.RequirePermission("reports.view_report")(reports))
 	app := gh.Protect(mux)
 
@@ -45,5 +45,13 @@ func Example() {
 	rec := httptest.NewRecorder()
 	app.ServeHTTP(rec, httptest.NewRequest("GET", "/reports/", nil))
 	fmt.Println(rec.Code, rec.Header().Get("Location"))
-	// Output: 302 /accounts/login/?next=%2Freports%2F
+	// A script asking for JSON gets 401 instead.
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/reports/", nil)
+	req.Header.Set("Accept", "application/json")
+	app.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Body.String())
+	// Output:
+	// 302 /accounts/login/?next=%2Freports%2F
+	// 401 {"status":401,"errors":[{"code":"not_authenticated","message":"Authentication is required."}]}
 }

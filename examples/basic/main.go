@@ -57,7 +57,8 @@ func main() {
 	mux.HandleFunc("/signup", signup(gh))
 	mux.HandleFunc("/signin", signin(gh))
 	mux.Handle("/secret", gh.RequireLogin(http.HandlerFunc(secretPage)))
-	mux.Handle("/", gh.Handler()) // /accounts/… pages, static files
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/signin", http.StatusFound) })
+	gh.Mount(mux) // Gatehouse's own pages (/accounts/…) and their static files
 	addr := "127.0.0.1:8080"
 	if a := os.Getenv("ADDR"); a != "" {
 		addr = a
@@ -109,7 +110,7 @@ func signin(gh *gatehouse.Gatehouse) http.HandlerFunc {
 
 // secretPage is only reached by signed-in users.
 func secretPage(w http.ResponseWriter, r *http.Request) {
-	fmt.Fprintf(w, "Hello %s, this is the secret page.\n", gatehouse.UserFrom(r.Context()).Username)
+	fmt.Fprintf(w, "Hello %s, this is the secret page.\n", gatehouse.CurrentUser(r.Context()).Username)
 }
 
 func describe(err error) string {
