@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
@@ -21,21 +20,32 @@ type admin struct {
 	cat *web.Localizer
 }
 
+// openAdmin opens the database, which must exist (openExisting), without
+// creating the secret key file (adminSecretKey).
 func openAdmin(ctx context.Context, e *env) (*admin, error) {
 	log, err := newLogger(e.settings, e.stderr)
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDB(ctx, e.settings)
+	key, err := adminSecretKey(e.settings)
 	if err != nil {
 		return nil, err
 	}
-	gh, err := buildGatehouse(ctx, e.settings, db, log)
+	db, err := openExisting(ctx, e.settings)
+	if err != nil {
+		return nil, err
+	}
+	gh, err := buildGatehouse(ctx, e.settings, db, log, key)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &admin{db: db, gh: gh, acc: gh.Account(), cat: gh.Catalogs().Localizer("en")}, nil
+	cats, err := web.LoadCatalogs(web.Embedded())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &admin{db: db, gh: gh, acc: gh.Account(), cat: cats.Localizer("en")}, nil
 }
 
 func (a *admin) Close() { a.db.Close() }
@@ -55,19 +65,6 @@ func (a *admin) findGroup(ctx context.Context, name string) (*user.Group, error)
 		return nil, fmt.Errorf("group %q does not exist (create it with: gatehouse group create %s)", name, name)
 	}
 	return g, err
-}
-
-// findPerm resolves "app_label.codename".
-func (a *admin) findPerm(ctx context.Context, code string) (*user.Permission, error) {
-	app, codename, ok := strings.Cut(code, ".")
-	if !ok || app == "" || codename == "" {
-		return nil, fmt.Errorf("permission %q: want app_label.codename", code)
-	}
-	p, err := a.db.PermissionByCode(ctx, app, codename)
-	if errors.Is(err, user.ErrNotFound) {
-		return nil, fmt.Errorf("permission %q does not exist (create it with: gatehouse perm create %s \"Name\")", code, code)
-	}
-	return p, err
 }
 
 // problems translates account errors into English lines for the terminal.

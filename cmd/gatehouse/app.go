@@ -2,38 +2,20 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
-	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
-
-// openDB opens and migrates the configured database.
-func openDB(ctx context.Context, s *Settings) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, s.str("database.url"))
-	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("database: migrate: %w", err)
-	}
-	return db, nil
-}
 
 // passwordSet builds the hasher set from password.* settings: the preferred
 // hasher at the configured cost, every Django format accepted.
@@ -94,37 +76,6 @@ func validators(s *Settings) ([]password.Validator, error) {
 	return vs, nil
 }
 
-// secretKey returns the configured key, or the one kept in secret_key_file,
-// generating that file (0600) on first use.
-func secretKey(s *Settings, log *slog.Logger) ([]byte, error) {
-	if k := s.str("secret_key"); k != "" {
-		if len(k) < 32 {
-			return nil, errors.New("secret_key (GATEHOUSE_SECRET_KEY): must be at least 32 characters")
-		}
-		return []byte(k), nil
-	}
-	path := s.str("secret_key_file")
-	b, err := os.ReadFile(path)
-	if err == nil {
-		k := strings.TrimSpace(string(b))
-		if len(k) < 32 {
-			return nil, fmt.Errorf("%s: secret key shorter than 32 characters", path)
-		}
-		return []byte(k), nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	raw := make([]byte, 48)
-	rand.Read(raw)
-	k := base64.RawURLEncoding.EncodeToString(raw)
-	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("secret key: %w", err)
-	}
-	log.Info("generated a secret key", "file", path)
-	return []byte(k), nil
-}
-
 // newLogger builds the slog logger from log.* settings.
 func newLogger(s *Settings, w io.Writer) (*slog.Logger, error) {
 	var lvl slog.Level
@@ -141,13 +92,9 @@ func newLogger(s *Settings, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("log.format: want text or json, got %q", s.str("log.format"))
 }
 
-// gatehouseConfig turns settings into the library's Config.
-func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger) (gatehouse.Config, error) {
+// gatehouseConfig turns settings into the library's Config, signing with key.
+func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte) (gatehouse.Config, error) {
 	var cfg gatehouse.Config
-	key, err := secretKey(s, log)
-	if err != nil {
-		return cfg, err
-	}
 	set, err := passwordSet(s)
 	if err != nil {
 		return cfg, err
@@ -223,8 +170,8 @@ func siteURL(s *Settings) string {
 // demo site is on, creates its permission demo.view_secret (as Django
 // creates a model's permissions after migrate), so that
 // "gatehouse user grant USER demo.view_secret" works on a fresh database.
-func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog.Logger) (*gatehouse.Gatehouse, error) {
-	cfg, err := gatehouseConfig(s, db, log)
+func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte) (*gatehouse.Gatehouse, error) {
+	cfg, err := gatehouseConfig(s, db, log, key)
 	if err != nil {
 		return nil, err
 	}
@@ -232,10 +179,8 @@ func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Demo {
-		if err := gh.EnsurePermissions(ctx, gatehouse.DemoPermission); err != nil {
-			return nil, err
-		}
+	if err := gh.Setup(ctx); err != nil {
+		return nil, err
 	}
 	return gh, nil
 }

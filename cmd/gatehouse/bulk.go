@@ -2,42 +2,37 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-func newUser(username, email string, staff, super bool) *user.User {
-	return &user.User{Username: username, Email: email, IsStaff: staff || super, IsSuperuser: super}
-}
-
 // cmdBulkCreate seeds benchmark users prefix0 … prefix{N-1}, all with one
 // password hashed once.
-func cmdBulkCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "user bulk-create")
-	count := fs.Int("count", 0, "number of users")
-	prefix := fs.String("prefix", "bench", "username prefix")
-	pw := fs.String("password", "", "password of every user")
-	sessions := fs.Int("sessions", 0, "also create this many sessions spread over the users (tokens unknown, for table size)")
-	if err := fs.Parse(args); err != nil {
+func cmdBulkCreate(ctx context.Context, f *cmdFlags, args []string) error {
+	count := f.Int("count", 0, "create `N` users")
+	prefix := f.String("prefix", "bench", "username prefix `P`")
+	pw := f.String("password", "", "password `PW` of every user")
+	sessions := f.Int("sessions", 0, "also create `M` sessions spread over the users (tokens unknown, for table size)")
+	if _, err := f.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if *count <= 0 || *count > 100_000_000 {
-		return errors.New("--count must be between 1 and 100000000")
+		return &usageError{cmd: f.name, msg: "--count must be between 1 and 100000000"}
 	}
 	if *pw == "" {
-		return errors.New("--password is required")
+		return &usageError{cmd: f.name, msg: "--password is required"}
 	}
 	if err := user.ValidateUsername(*prefix + "0"); err != nil {
 		return fmt.Errorf("--prefix: %w", err)
 	}
-	a, err := openAdmin(ctx, e)
+	a, err := openAdmin(ctx, f.e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	e := f.e
 	enc, err := a.acc.Passwords.Hash(ctx, *pw)
 	if err != nil {
 		return err
@@ -63,24 +58,5 @@ func cmdBulkCreate(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "Created %d sessions in %s.\n", *sessions, time.Since(start).Round(time.Millisecond))
 	}
-	return nil
-}
-
-// cmdMigrate applies the embedded migrations.
-func cmdMigrate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "migrate")
-	dbURL := fs.String("database", "", "database URL (GATEHOUSE_DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *dbURL != "" {
-		e.settings.set("database.url", *dbURL)
-	}
-	db, err := openDB(ctx, e.settings)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	fmt.Fprintf(e.stdout, "Migrations applied (%s).\n", db.Dialect())
 	return nil
 }

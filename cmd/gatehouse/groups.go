@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,147 +10,126 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// cmdGroup dispatches "gatehouse group SUBCOMMAND".
-func cmdGroup(ctx context.Context, e *env, args []string) error {
-	const use = "usage: gatehouse group list | create NAME | delete NAME | grant NAME APP.CODENAME | revoke NAME APP.CODENAME"
-	want := map[string]int{"list": 0, "create": 1, "delete": 1, "grant": 2, "revoke": 2}
-	if len(args) == 0 || want[args[0]] != len(args)-1 {
-		return errors.New(use)
+// groupCommands are the subcommands of "gatehouse group".
+func groupCommands() []command {
+	return []command{
+		{name: "list", args: "[--json]", doc: "list every group with its permissions", run: groupList},
+		{name: "create", args: "NAME", doc: "create a group", run: groupCreate},
+		{name: "delete", args: "NAME", doc: "delete a group", run: groupDelete},
+		{name: "grant", args: "NAME APP.CODENAME [--create]", doc: "give a group a permission (--create creates a missing one)", run: groupGrant},
+		{name: "revoke", args: "NAME APP.CODENAME", doc: "take a permission from a group", run: groupRevoke},
 	}
-	if _, ok := want[args[0]]; !ok {
-		return errors.New(use)
-	}
-	a, err := openAdmin(ctx, e)
-	if err != nil {
+}
+
+// groupJSON is a group in `group list --json`.
+type groupJSON struct {
+	ID          int64    `json:"id"`
+	Name        string   `json:"name"`
+	Permissions []string `json:"permissions"`
+}
+
+func groupList(ctx context.Context, f *cmdFlags, args []string) error {
+	asJSON := f.Bool("json", false, "print JSON")
+	if _, err := f.parse(args, 0, 0); err != nil {
 		return err
 	}
-	defer a.Close()
-	switch args[0] {
-	case "list":
+	return withAdmin(ctx, f.e, func(a *admin) error {
 		groups, err := a.db.ListGroups(ctx)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPERMISSIONS")
+		all := []groupJSON{}
 		for _, g := range groups {
 			perms, err := a.db.GroupPermissions(ctx, g.ID)
 			if err != nil {
 				return err
 			}
-			codes := make([]string, len(perms))
+			j := groupJSON{ID: g.ID, Name: g.Name, Permissions: make([]string, len(perms))}
 			for i, p := range perms {
-				codes[i] = p.String()
+				j.Permissions[i] = p.String()
 			}
-			fmt.Fprintf(tw, "%s\t%s\n", g.Name, strings.Join(codes, " "))
+			all = append(all, j)
+		}
+		if *asJSON {
+			return printJSON(f.e, all)
+		}
+		tw := tabwriter.NewWriter(f.e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tPERMISSIONS")
+		for _, j := range all {
+			fmt.Fprintf(tw, "%s\t%s\n", j.Name, strings.Join(j.Permissions, " "))
 		}
 		return tw.Flush()
-	case "create":
-		name := strings.TrimSpace(args[1])
-		if name == "" || len(name) > 150 {
-			return errors.New("group name must be 1–150 characters")
-		}
+	})
+}
+
+func groupCreate(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 1, 1)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(pos[0])
+	if name == "" || len(name) > 150 {
+		return errors.New("group name must be 1–150 characters")
+	}
+	return withAdmin(ctx, f.e, func(a *admin) error {
 		if err := a.db.CreateGroup(ctx, &user.Group{Name: name}); err != nil {
 			if errors.Is(err, user.ErrDuplicate) {
 				return fmt.Errorf("group %q already exists", name)
 			}
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Group %s created.\n", name)
+		fmt.Fprintf(f.e.stdout, "Group %s created.\n", name)
 		return nil
-	}
-	g, err := a.findGroup(ctx, args[1])
+	})
+}
+
+func groupDelete(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if args[0] == "delete" {
+	return withGroup(ctx, f.e, pos[0], func(a *admin, g *user.Group) error {
 		if err := a.db.DeleteGroup(ctx, g.ID); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Group %s deleted.\n", g.Name)
+		fmt.Fprintf(f.e.stdout, "Group %s deleted.\n", g.Name)
 		return nil
-	}
-	p, err := a.findPerm(ctx, args[2])
-	if err != nil {
-		return err
-	}
-	if args[0] == "grant" {
-		err = a.db.GrantGroupPermission(ctx, g.ID, p.ID)
-	} else {
-		err = a.db.RevokeGroupPermission(ctx, g.ID, p.ID)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: group %s, permission %s.\n", args[0], g.Name, p)
-	return nil
+	})
 }
 
-// cmdPerm dispatches "gatehouse perm SUBCOMMAND".
-func cmdPerm(ctx context.Context, e *env, args []string) error {
-	const use = "usage: gatehouse perm list [--json] | create APP.CODENAME [NAME]"
-	if len(args) == 0 {
-		return errors.New(use)
-	}
-	a, err := openAdmin(ctx, e)
+func groupGrant(ctx context.Context, f *cmdFlags, args []string) error {
+	create := f.Bool("create", false, "create the permission when it does not exist (its name is the codename)")
+	pos, err := f.parse(args, 2, 2)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	switch {
-	case args[0] == "list" && len(args) <= 2:
-		perms, err := a.db.ListPermissions(ctx)
+	return withGroup(ctx, f.e, pos[0], func(a *admin, g *user.Group) error {
+		p, err := a.permToGrant(ctx, f.e, pos[1], *create)
 		if err != nil {
 			return err
 		}
-		if len(args) == 2 && args[1] == "--json" {
-			if perms == nil {
-				perms = []*user.Permission{}
-			}
-			return printJSON(e, perms)
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PERMISSION\tNAME")
-		for _, p := range perms {
-			fmt.Fprintf(tw, "%s\t%s\n", p, p.Name)
-		}
-		return tw.Flush()
-	case args[0] == "create" && (len(args) == 2 || len(args) == 3):
-		app, code, ok := strings.Cut(args[1], ".")
-		if !ok || !validIdent(app) || !validIdent(code) {
-			return fmt.Errorf("permission %q: want app_label.codename (letters, digits, _)", args[1])
-		}
-		name := code
-		if len(args) == 3 {
-			name = args[2]
-		}
-		p := &user.Permission{AppLabel: app, Codename: code, Name: name}
-		if err := a.db.CreatePermission(ctx, p); err != nil {
-			if errors.Is(err, user.ErrDuplicate) {
-				return fmt.Errorf("permission %s already exists", args[1])
-			}
+		if err := a.db.GrantGroupPermission(ctx, g.ID, p.ID); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Permission %s created.\n", p)
+		fmt.Fprintf(f.e.stdout, "grant: group %s, permission %s.\n", g.Name, p)
 		return nil
-	}
-	return errors.New(use)
+	})
 }
 
-func validIdent(s string) bool {
-	if s == "" || len(s) > 100 {
-		return false
+func groupRevoke(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 2, 2)
+	if err != nil {
+		return err
 	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
+	return withGroup(ctx, f.e, pos[0], func(a *admin, g *user.Group) error {
+		p, err := a.findPerm(ctx, pos[1])
+		if err != nil {
+			return err
 		}
-	}
-	return true
-}
-
-func printJSON(e *env, v any) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+		if err := a.db.RevokeGroupPermission(ctx, g.ID, p.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(f.e.stdout, "revoke: group %s, permission %s.\n", g.Name, p)
+		return nil
+	})
 }

@@ -22,7 +22,16 @@ type cli struct {
 	env map[string]string
 }
 
+// newCLI returns a cli over a migrated database: the administration
+// commands refuse to create one.
 func newCLI(t *testing.T) *cli {
+	c := newEmptyCLI(t)
+	c.ok("", "migrate")
+	return c
+}
+
+// newEmptyCLI returns a cli whose database does not exist yet.
+func newEmptyCLI(t *testing.T) *cli {
 	dir := t.TempDir()
 	return &cli{t: t, dir: dir, env: map[string]string{
 		"GATEHOUSE_DATABASE_URL":               "sqlite:" + filepath.Join(dir, "gh.db"),
@@ -33,10 +42,25 @@ func newCLI(t *testing.T) *cli {
 	}}
 }
 
+// environ returns c.env as os.Environ would.
+func (c *cli) environ() []string {
+	var kv []string
+	for k, v := range c.env {
+		kv = append(kv, k+"="+v)
+	}
+	return kv
+}
+
 func (c *cli) run(stdin string, args ...string) (string, error) {
+	out, _, err := c.run3(stdin, args...)
+	return out, err
+}
+
+// run3 runs a command and returns its standard output and error.
+func (c *cli) run3(stdin string, args ...string) (stdout, stderr string, err error) {
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return c.env[k] })
-	return out.String(), err
+	err = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, c.environ())
+	return out.String(), errb.String(), err
 }
 
 func (c *cli) ok(stdin string, args ...string) string {
@@ -191,12 +215,12 @@ func (s *syncBuffer) String() string {
 }
 
 func TestServeAndGracefulShutdown(t *testing.T) {
-	c := newCLI(t)
+	c := newEmptyCLI(t) // serve creates the database
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, io.Discard, func(k string) string { return c.env[k] })
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, io.Discard, c.environ())
 	}()
 	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
 	var addr string

@@ -16,15 +16,21 @@ import (
 type prompter struct {
 	e  *env
 	br *bufio.Reader
+	// hint tells how to run the command without a terminal, naming its
+	// flags: "pass --password-stdin and pipe the password in".
+	hint string
 }
 
-func newPrompter(e *env) *prompter { return &prompter{e: e, br: bufio.NewReader(e.stdin)} }
+func newPrompter(e *env, hint string) *prompter {
+	return &prompter{e: e, br: bufio.NewReader(e.stdin), hint: hint}
+}
 
 func (p *prompter) line(question string) (string, error) {
 	fmt.Fprint(p.e.stderr, question)
 	s, err := p.br.ReadString('\n')
 	if err != nil && (!errors.Is(err, io.EOF) || s == "") {
-		return "", errors.New("no input (use --no-input with flags instead)")
+		fmt.Fprintln(p.e.stderr)
+		return "", fmt.Errorf("no answer to %q on standard input; without a terminal, %s", strings.TrimSuffix(question, ": "), p.hint)
 	}
 	return strings.TrimRight(s, "\r\n"), nil
 }

@@ -15,18 +15,14 @@ import (
 )
 
 // cmdServe runs the server until SIGINT/SIGTERM, then drains for up to 30 s.
-func cmdServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve")
-	addr := fs.String("addr", "", "listen address (GATEHOUSE_ADDR)")
-	dbURL := fs.String("database", "", "database URL (GATEHOUSE_DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
+func cmdServe(ctx context.Context, f *cmdFlags, args []string) error {
+	addr := f.String("addr", "", "listen on `ADDR`, host:port (GATEHOUSE_ADDR)")
+	if _, err := f.parse(args, 0, 0); err != nil {
 		return err
 	}
+	e := f.e
 	if *addr != "" {
 		e.settings.set("addr", *addr)
-	}
-	if *dbURL != "" {
-		e.settings.set("database.url", *dbURL)
 	}
 	log, err := newLogger(e.settings, e.stderr)
 	if err != nil {
@@ -46,7 +42,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	gh, err := buildGatehouse(ctx, e.settings, db, log)
+	key, err := secretKey(e.settings, log)
+	if err != nil {
+		return err
+	}
+	gh, err := buildGatehouse(ctx, e.settings, db, log, key)
 	if err != nil {
 		return err
 	}
@@ -109,20 +109,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 // 9 MiB lower. A memory limit stays off by default: near the working set it
 // makes the collector run constantly. docs/PERFORMANCE.md has the figures.
 func setMemoryLimit(e *env, log *slog.Logger) error {
-	pct, err := e.settings.int("gc_percent")
+	pct, floor, mib, err := memorySettings(e.settings)
 	if err != nil {
 		return err
-	}
-	floor, err := e.settings.int("gc_heap_floor_mib")
-	if err != nil {
-		return err
-	}
-	mib, err := e.settings.int("memory_limit_mib")
-	if err != nil {
-		return err
-	}
-	if pct < 0 || floor < 0 || mib < 0 {
-		return fmt.Errorf("gc_percent, gc_heap_floor_mib and memory_limit_mib must not be negative")
 	}
 	if e.getenv("GOGC") == "" {
 		base := 100
@@ -139,4 +128,16 @@ func setMemoryLimit(e *env, log *slog.Logger) error {
 	}
 	log.Debug("memory", "gc_percent", pct, "heap_floor_mib", floor, "limit_mib", mib)
 	return nil
+}
+
+// memorySettings returns gc_percent, gc_heap_floor_mib and memory_limit_mib.
+func memorySettings(s *Settings) (pct, floor, mib int, err error) {
+	if pct, err = s.int("gc_percent"); err != nil {
+		return
+	}
+	if floor, err = s.int("gc_heap_floor_mib"); err != nil {
+		return
+	}
+	mib, err = s.int("memory_limit_mib")
+	return
 }

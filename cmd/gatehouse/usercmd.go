@@ -2,103 +2,60 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-	"time"
+
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// cmdUser dispatches "gatehouse user SUBCOMMAND".
-func cmdUser(ctx context.Context, e *env, args []string) error {
-	const use = "usage: gatehouse user list [--json] | show USER [--json] | create USER [--email E] [--staff] [--superuser] [--password-stdin | --no-password] | set-active USER true|false | logout USER | add-group USER GROUP | remove-group USER GROUP | grant USER APP.CODENAME | revoke USER APP.CODENAME | bulk-create --count N --prefix P --password PW"
-	if len(args) == 0 {
-		return errors.New(use)
+// userCommands are the subcommands of "gatehouse user".
+func userCommands() []command {
+	return []command{
+		{name: "list", args: "[--json]", doc: "list every user", run: userList},
+		{name: "show", args: "USER [--json]", doc: "show a user's fields, groups, effective permissions and hash algorithm", run: userShow},
+		{name: "create", args: "USER [--email E] [--staff] [--superuser] [--password-stdin | --no-password]", doc: "create an active user; asks for the password twice unless --password-stdin or --no-password", run: userCreate},
+		{name: "set-active", args: "USER true|false", doc: "activate or deactivate a user (false also ends every session of the user)", run: userSetActive},
+		{name: "logout", args: "USER", doc: "end every session of a user", run: userLogout},
+		{name: "add-group", args: "USER GROUP", doc: "add a user to a group", run: userGroup(true)},
+		{name: "remove-group", args: "USER GROUP", doc: "remove a user from a group", run: userGroup(false)},
+		{name: "grant", args: "USER APP.CODENAME [--create]", doc: "give a user a permission (--create creates a missing one)", run: userGrant},
+		{name: "revoke", args: "USER APP.CODENAME", doc: "take a permission from a user", run: userRevoke},
+		{name: "bulk-create", args: "--count N --prefix P --password PW [--sessions M]", doc: "seed users P0 … P{N-1} sharing one password (benchmarks)", run: cmdBulkCreate},
 	}
-	sub, args := args[0], args[1:]
-	if sub == "bulk-create" {
-		return cmdBulkCreate(ctx, e, args)
+}
+
+func userList(ctx context.Context, f *cmdFlags, args []string) error {
+	asJSON := f.Bool("json", false, "print JSON")
+	if _, err := f.parse(args, 0, 0); err != nil {
+		return err
 	}
-	fs := newFlags(e, "user "+sub)
-	asJSON := fs.Bool("json", false, "print JSON")
-	email := fs.String("email", "", "email address (create)")
-	staff := fs.Bool("staff", false, "is_staff (create)")
-	super := fs.Bool("superuser", false, "is_superuser and is_staff (create)")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (create)")
-	noPw := fs.Bool("no-password", false, "store an unusable password (create)")
-	pos, err := parseArgs(fs, args)
+	return withAdmin(ctx, f.e, func(a *admin) error { return listUsers(ctx, f.e, a, *asJSON) })
+}
+
+func userShow(ctx context.Context, f *cmdFlags, args []string) error {
+	asJSON := f.Bool("json", false, "print JSON")
+	pos, err := f.parse(args, 1, 1)
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"list": 0, "show": 1, "create": 1, "logout": 1, "set-active": 2, "add-group": 2, "remove-group": 2, "grant": 2, "revoke": 2}
-	n, ok := want[sub]
-	if !ok || len(pos) != n {
-		return errors.New(use)
-	}
-	a, err := openAdmin(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if sub == "list" {
-		return listUsers(ctx, e, a, *asJSON)
-	}
-	if sub == "create" {
-		u := newUser(pos[0], *email, *staff, *super)
-		pw := ""
-		switch {
-		case *noPw:
-		case *pwStdin:
-			b, err := io.ReadAll(io.LimitReader(e.stdin, 4096))
-			if err != nil {
-				return err
-			}
-			pw = strings.TrimRight(string(b), "\r\n")
-			if pw == "" {
-				return errors.New("no password on standard input (use --no-password for an unusable one)")
-			}
-		default:
-			if pw, err = newPrompter(e).newPassword(func(s string) []string { return a.problems(a.acc.ValidateNewPassword(u, s)) }); err != nil {
-				return err
-			}
-		}
-		if pw != "" {
-			if ps := a.problems(a.acc.ValidateNewPassword(u, pw)); len(ps) > 0 {
-				return fmt.Errorf("password refused: %s", strings.Join(ps, "; "))
-			}
-		}
-		if err := createUser(ctx, a, u, pw); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "User %s created (id %d).\n", u.Username, u.ID)
-		return nil
-	}
-	u, err := a.findUser(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	switch sub {
-	case "show":
+	return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
 		j, err := a.describe(ctx, u)
 		if err != nil {
 			return err
 		}
-		return printUser(e, j, *asJSON)
-	case "logout":
-		n, err := a.db.ListUser(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		if err := a.db.DeleteUser(ctx, u.ID, ""); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "Ended %d sessions of %s.\n", len(n), u.Username)
-	case "set-active":
-		active, err := parseBool(pos[1])
-		if err != nil {
-			return err
-		}
+		return printUser(f.e, j, *asJSON)
+	})
+}
+
+func userSetActive(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 2, 2)
+	if err != nil {
+		return err
+	}
+	active, err := parseBool(pos[1])
+	if err != nil {
+		return err
+	}
+	return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
 		u.IsActive = active
 		if err := a.db.UpdateUser(ctx, u); err != nil {
 			return err
@@ -108,76 +65,88 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 		}
-		fmt.Fprintf(e.stdout, "User %s is now %s.\n", u.Username, map[bool]string{true: "active", false: "inactive (sessions ended)"}[active])
-	case "add-group", "remove-group":
-		g, err := a.findGroup(ctx, pos[1])
+		fmt.Fprintf(f.e.stdout, "User %s is now %s.\n", u.Username, map[bool]string{true: "active", false: "inactive (sessions ended)"}[active])
+		return nil
+	})
+}
+
+func userLogout(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 1, 1)
+	if err != nil {
+		return err
+	}
+	return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
+		n, err := a.db.ListUser(ctx, u.ID)
 		if err != nil {
 			return err
 		}
-		if sub == "add-group" {
-			err = a.db.AddUserToGroup(ctx, u.ID, g.ID)
-		} else {
-			err = a.db.RemoveUserFromGroup(ctx, u.ID, g.ID)
+		if err := a.db.DeleteUser(ctx, u.ID, ""); err != nil {
+			return err
 		}
+		fmt.Fprintf(f.e.stdout, "Ended %d sessions of %s.\n", len(n), u.Username)
+		return nil
+	})
+}
+
+// userGroup returns add-group (add) or remove-group.
+func userGroup(add bool) func(context.Context, *cmdFlags, []string) error {
+	return func(ctx context.Context, f *cmdFlags, args []string) error {
+		pos, err := f.parse(args, 2, 2)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: user %s, group %s.\n", sub, u.Username, g.Name)
-	case "grant", "revoke":
+		return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
+			g, err := a.findGroup(ctx, pos[1])
+			if err != nil {
+				return err
+			}
+			if add {
+				err = a.db.AddUserToGroup(ctx, u.ID, g.ID)
+			} else {
+				err = a.db.RemoveUserFromGroup(ctx, u.ID, g.ID)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(f.e.stdout, "%s: user %s, group %s.\n", map[bool]string{true: "add-group", false: "remove-group"}[add], u.Username, g.Name)
+			return nil
+		})
+	}
+}
+
+func userGrant(ctx context.Context, f *cmdFlags, args []string) error {
+	create := f.Bool("create", false, "create the permission when it does not exist (its name is the codename)")
+	pos, err := f.parse(args, 2, 2)
+	if err != nil {
+		return err
+	}
+	return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
+		p, err := a.permToGrant(ctx, f.e, pos[1], *create)
+		if err != nil {
+			return err
+		}
+		if err := a.db.GrantUserPermission(ctx, u.ID, p.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(f.e.stdout, "grant: user %s, permission %s.\n", u.Username, p)
+		return nil
+	})
+}
+
+func userRevoke(ctx context.Context, f *cmdFlags, args []string) error {
+	pos, err := f.parse(args, 2, 2)
+	if err != nil {
+		return err
+	}
+	return withUser(ctx, f.e, pos[0], func(a *admin, u *user.User) error {
 		p, err := a.findPerm(ctx, pos[1])
 		if err != nil {
 			return err
 		}
-		if sub == "grant" {
-			err = a.db.GrantUserPermission(ctx, u.ID, p.ID)
-		} else {
-			err = a.db.RevokeUserPermission(ctx, u.ID, p.ID)
-		}
-		if err != nil {
+		if err := a.db.RevokeUserPermission(ctx, u.ID, p.ID); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: user %s, permission %s.\n", sub, u.Username, p)
-	}
-	return nil
-}
-
-func listUsers(ctx context.Context, e *env, a *admin, asJSON bool) error {
-	var all []*userJSON
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	if !asJSON {
-		fmt.Fprintln(tw, "ID\tUSERNAME\tEMAIL\tACTIVE\tSTAFF\tSUPERUSER\tLAST LOGIN")
-	}
-	var after int64
-	for {
-		page, err := a.db.ListUsers(ctx, after, 500)
-		if err != nil {
-			return err
-		}
-		for _, u := range page {
-			after = u.ID
-			if asJSON {
-				j, err := a.describe(ctx, u)
-				if err != nil {
-					return err
-				}
-				all = append(all, j)
-				continue
-			}
-			last := "never"
-			if !u.LastLogin.IsZero() {
-				last = u.LastLogin.Format(time.RFC3339)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%v\t%v\t%s\n", u.ID, u.Username, u.Email, u.IsActive, u.IsStaff, u.IsSuperuser, last)
-		}
-		if len(page) < 500 {
-			break
-		}
-	}
-	if asJSON {
-		if all == nil {
-			all = []*userJSON{}
-		}
-		return printJSON(e, all)
-	}
-	return tw.Flush()
+		fmt.Fprintf(f.e.stdout, "revoke: user %s, permission %s.\n", u.Username, p)
+		return nil
+	})
 }
