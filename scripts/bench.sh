@@ -53,6 +53,7 @@ for db in $DBS; do
         export GATEHOUSE_DATABASE_URL="$PG/gatehouse_bench?sslmode=disable" ;;
     esac
     echo "== $db, $n users, $sessions extra sessions"
+    "$OUT/gatehouse" migrate
     "$OUT/gatehouse" user bulk-create --count "$n" --prefix bench --password "$PASSWORD" --sessions "$sessions"
     # After a bulk load, as an operator would: fresh planner statistics and a
     # vacuumed table, so autovacuum does not run during the measured window.
@@ -107,6 +108,7 @@ if [[ ${COMPARE:-1} == 1 ]]; then
   export GATEHOUSE_PASSWORD_HASHER=pbkdf2_sha256 GATEHOUSE_PASSWORD_PBKDF2_ITERATIONS=260000
   export GATEHOUSE_DATABASE_URL="sqlite:$work/bench-pbkdf2.db"
   echo "== sqlite, 1000 users, pbkdf2_sha256 260000 iterations, c=4"
+  "$OUT/gatehouse" migrate
   "$OUT/gatehouse" user bulk-create --count 1000 --prefix bench --password "$PASSWORD"
   "$OUT/gatehouse" serve --addr "$ADDR" > "$work/serve.log" 2>&1 &
   server=$!
