@@ -28,7 +28,12 @@ func (c command) invoke(ctx context.Context, e *env, path string, args []string)
 		return &usageError{cmd: full, msg: "missing subcommand; usage: gatehouse " + full + " " + strings.Join(names(c.sub), "|")}
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	case "help":
+		if len(args) > 1 { // "user help create" is "user create --help"
+			return c.invoke(ctx, e, path, append(args[1:], "--help"))
+		}
+		fallthrough
+	case "-h", "-help", "--help":
 		c.help(e.stdout, full)
 		return errHelpShown
 	}

@@ -34,6 +34,8 @@ func TestHelpExitsZeroOnStdout(t *testing.T) {
 		check(want, append([]string{"help"}, path...)...)
 	}
 	check("gatehouse user create USER", "user", "create", "ann", "--help") // help wins over arguments
+	check("gatehouse user create USER", "user", "help", "create")
+	check("gatehouse user SUBCOMMAND", "user", "help")
 	if files, _ := os.ReadDir(c.dir); len(files) != 0 {
 		t.Errorf("help created %v", files)
 	}
