@@ -3,19 +3,27 @@ package main
 import "strings"
 
 // didYouMean returns " (did you mean X?)" for the candidate closest to s
-// when it is close enough to be a likely typo, else "".
+// when it is close enough to be a likely typo, or begins with s (a name cut
+// short: GATEHOUSE_DATABASE for GATEHOUSE_DATABASE_URL), else "".
 func didYouMean(s string, candidates []string) string {
-	best, bestD := "", 0
+	low := strings.ToLower(s)
+	best, bestD, prefixed := "", 0, ""
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if best == "" || d < bestD {
+		lc := strings.ToLower(c)
+		if d := editDistance(low, lc); best == "" || d < bestD {
 			best, bestD = c, d
 		}
+		if prefixed == "" && len(s) >= 4 && strings.HasPrefix(lc, low) {
+			prefixed = c
+		}
 	}
-	if best == "" || bestD > max(2, len(s)/5) {
-		return ""
+	switch {
+	case best != "" && bestD <= max(2, len(s)/5):
+		return " (did you mean " + best + "?)"
+	case prefixed != "":
+		return " (did you mean " + prefixed + "?)"
 	}
-	return " (did you mean " + best + "?)"
+	return ""
 }
 
 // editDistance is the Levenshtein distance of a and b, in bytes.
