@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, f *cmdFlags, args []string) error {
 	mailer, err := mail.FromURL(e.settings.str("mail.backend"), e.settings.str("mail.file_dir"),
 		e.settings.str("mail.smtp_url"), e.settings.str("mail.from"))
 	if err != nil {
-		return fmt.Errorf("mail: %w", err)
+		return err
 	}
 	_ = mailer // mailed flows (verification, reset) arrive with the email issue
 	db, err := openDB(ctx, e.settings)

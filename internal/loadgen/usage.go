@@ -16,6 +16,7 @@ Usage:
   gatehouse-bench [flags]
 
 Examples:
+  gatehouse migrate
   gatehouse user bulk-create --count 100 --prefix bench --password "$PW"
   gatehouse-bench -scenario baseline,authed,page -password "$PW"
   gatehouse-bench -scenario hash,login,signup -users 100 -password "$PW" -duration 10s -out bench.json
