@@ -217,6 +217,9 @@ var hostile = []struct {
 	{"argon2$argon2id$v=19$m=65536,t=101,p=1$" + rb64(16) + "$" + rb64(16), ErrBounds},
 	{"argon2$argon2id$v=19$m=65536,t=1,p=256$" + rb64(16) + "$" + rb64(16), ErrBounds},
 	{"argon2$argon2id$v=19$m=65536,t=0,p=1$" + rb64(16) + "$" + rb64(16), ErrBounds},
+	{"argon2$argon2id$v=19$m=262144,t=5,p=1$" + rb64(16) + "$" + rb64(16), ErrCostTooHigh},
+	{"argon2$argon2id$v=19$m=65536,t=1,p=17$" + rb64(16) + "$" + rb64(16), ErrCostTooHigh},
+	{"argon2$argon2id$v=19$m=1048576,t=1,p=1$" + rb64(16) + "$" + rb64(16), ErrCostTooHigh},
 	{"argon2$argon2id$v=19$m=64,t=1,p=16$" + rb64(16) + "$" + rb64(16), ErrBounds},
 	{"argon2$argon2id$v=19$m=64,t=1,p=1$" + rb64(4) + "$" + rb64(16), ErrBounds},
 	{"argon2$argon2id$v=19$m=64,t=1,p=1$" + rb64(16) + "$" + rb64(2000), ErrBounds},
@@ -233,6 +236,9 @@ var hostile = []struct {
 	{"scrypt$1024$salt$32$16$" + b64(64), ErrBounds},
 	{"scrypt$1024$salt$0$1$" + b64(64), ErrBounds},
 	{"scrypt$1024$salt$8$1$" + b64(32), ErrMalformed},
+	{"scrypt$262144$salt$8$5$" + b64(64), ErrCostTooHigh},
+	{"pbkdf2_sha256$10000001$salt$" + b64(32), ErrCostTooHigh},
+	{"bcrypt$$2b$17$" + strings.Repeat("a", 53), ErrCostTooHigh},
 	{"bcrypt$$2b$17$" + strings.Repeat("a", 53), ErrBounds},
 	{"bcrypt$$2b$31$" + strings.Repeat("a", 53), ErrBounds},
 	{"bcrypt$$2b$03$" + strings.Repeat("a", 53), ErrBounds},
@@ -259,6 +265,109 @@ func TestHostileHashes(t *testing.T) {
 		}
 		if d := time.Since(start); d > 200*time.Millisecond {
 			t.Errorf("Verify(%.80s) took %v", tc.enc, d)
+		}
+	}
+}
+
+// TestCostCap: costs above the limits, in a stored hash or a hasher's own
+// settings, are ErrCostTooHigh (which is also ErrBounds) and fail at once,
+// through a Set as a login would; hashes at Django's own default costs,
+// made by Django, pass the caps and verify.
+func TestCostCap(t *testing.T) {
+	salt, sum := rb64(16), rb64(16)
+	over := []string{
+		"argon2$argon2id$v=19$m=262145,t=1,p=1$" + salt + "$" + sum,    // memory
+		"argon2$argon2id$v=19$m=262144,t=5,p=1$" + salt + "$" + sum,    // memory × time
+		"argon2$argon2id$v=19$m=131072,t=9,p=1$" + salt + "$" + sum,    // memory × time
+		"argon2$argon2id$v=19$m=10486,t=101,p=1$" + salt + "$" + sum,   // time
+		"argon2$argon2id$v=19$m=65536,t=1,p=17$" + salt + "$" + sum,    // lanes
+		"argon2$argon2i$m=1048576,t=100,p=255$" + salt + "$" + sum,     // all, version 16
+		"argon2$argon2d$v=19$m=4294967295,t=1,p=1$" + salt + "$" + sum, // uint32 memory
+		"argon2$argon2id$v=19$m=99999999999999999999,t=1,p=1$" + salt + "$" + sum,
+		"pbkdf2_sha256$10000001$salt$" + b64(32),
+		"pbkdf2_sha1$99999999999999999999999$salt$" + b64(20),
+		"bcrypt_sha256$$2b$17$" + strings.Repeat("a", 53),
+		"scrypt$2097152$salt$1$1$" + b64(64), // N
+		"scrypt$1048576$salt$8$1$" + b64(64), // 1 GiB of memory
+		"scrypt$262144$salt$8$5$" + b64(64),  // 256 MiB, 1.25 GiB of work
+		"scrypt$16384$salt$8$65$" + b64(64),  // p
+	}
+	for _, impl := range []Argon2Implementation{Argon2Gatehouse, Argon2XCrypto} {
+		s, err := NewSetByName("argon2", HasherParams{Argon2Memory: 64, Argon2Time: 1, Argon2Implementation: impl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, enc := range over {
+			ok, up, err := s.Verify(context.Background(), "planted-Secret-42", enc)
+			if ok || up != "" || !errors.Is(err, ErrCostTooHigh) || !errors.Is(err, ErrBounds) {
+				t.Errorf("%s: Verify(%.70s) = %v, %q, %v; want ErrCostTooHigh", impl, enc, ok, up, err)
+			}
+			if err != nil && strings.Contains(err.Error(), "planted-Secret-42") {
+				t.Errorf("error mentions the password: %v", err)
+			}
+		}
+	}
+	for _, h := range []Hasher{
+		Argon2Hasher{Memory: 300 << 10, Time: 1},
+		Argon2Hasher{Memory: 200 << 10, Time: 6},
+		Argon2Hasher{Memory: 1024, Threads: 32},
+		PBKDF2Hasher{Iterations: 20_000_000},
+		BcryptSHA256Hasher{Cost: 18},
+		ScryptHasher{N: 1 << 18, R: 8, P: 8},
+	} {
+		if enc, err := h.Hash("pw"); !errors.Is(err, ErrCostTooHigh) {
+			t.Errorf("%#v.Hash = %q, %v; want ErrCostTooHigh", h, enc, err)
+		}
+	}
+	// Costs at the caps are accepted (parsed; not computed here).
+	for _, enc := range []string{
+		"argon2$argon2id$v=19$m=262144,t=4,p=16$" + salt + "$" + sum,
+		"argon2$argon2id$v=19$m=10485,t=100,p=1$" + salt + "$" + sum,
+	} {
+		if _, err := parseArgon2(enc); err != nil {
+			t.Errorf("parseArgon2(%s) = %v", enc, err)
+		}
+	}
+	if _, err := parseScrypt("scrypt$262144$salt$8$4$" + b64(64)); err != nil {
+		t.Errorf("scrypt at the caps: %v", err)
+	}
+	if _, err := (PBKDF2Hasher{}).parse("pbkdf2_sha256$10000000$salt$" + b64(32)); err != nil {
+		t.Errorf("pbkdf2 at the cap: %v", err)
+	}
+
+	// Django's defaults: argon2 m=102400, t=2, p=8; scrypt N=2^14, r=8,
+	// p=5; PBKDF2 and bcrypt_sha256 at Django 3.2's. Parsing is cheap and
+	// always runs; verifying them takes about a second in all.
+	seen := map[string]bool{}
+	for _, v := range loadVectors(t) {
+		if v.Kind != "default" {
+			continue
+		}
+		seen[v.Algorithm] = true
+		if v.Algorithm == "argon2" {
+			if !strings.HasPrefix(v.Encoded, "argon2$argon2id$v=19$m=102400,t=2,p=8$") {
+				t.Errorf("%s is not at Django's argon2 default: %s", v.Name, v.Encoded)
+			}
+			if _, err := parseArgon2(v.Encoded); err != nil {
+				t.Errorf("%s: %v", v.Name, err)
+			}
+		}
+		if testing.Short() {
+			continue
+		}
+		for _, impl := range []Argon2Implementation{Argon2Gatehouse, Argon2XCrypto} {
+			s, _ := NewSetByName("argon2", HasherParams{Argon2Memory: 64, Argon2Time: 1, Argon2Implementation: impl})
+			if ok, _, err := s.Verify(context.Background(), v.Password, v.Encoded); !ok || err != nil {
+				t.Errorf("%s (%s): Verify = %v, %v", v.Name, impl, ok, err)
+			}
+			if v.Algorithm != "argon2" {
+				break
+			}
+		}
+	}
+	for _, alg := range []string{"argon2", "scrypt", "pbkdf2_sha256", "bcrypt_sha256"} {
+		if !seen[alg] {
+			t.Errorf("no Django vector at the default cost of %s", alg)
 		}
 	}
 }
