@@ -40,6 +40,14 @@ func (db *DB) AddEmail(ctx context.Context, e *user.EmailAddress) error {
 	return nil
 }
 
+// VerifyEmail marks the user's address email (compared canonically) as
+// verified; user.ErrNotFound when the user has no such address.
+func (db *DB) VerifyEmail(ctx context.Context, userID int64, email string) error {
+	res, err := db.writeExec(ctx, `UPDATE gh_email_addresses SET verified = TRUE WHERE user_id = $1 AND email_key = $2`,
+		userID, user.CanonicalEmail(email))
+	return db.mustAffect(res, err, "verify email")
+}
+
 // Emails lists a user's addresses, primary first, then in the order added.
 func (db *DB) Emails(ctx context.Context, userID int64) ([]*user.EmailAddress, error) {
 	return queryList(ctx, db, "emails", `SELECT id, user_id, email, verified, is_primary

@@ -10,7 +10,7 @@ import (
 
 // userCols are the columns scanUser reads, in its order.
 const userCols = `id, username, email, first_name, last_name, password,
-	is_active, is_staff, is_superuser, date_joined, last_login`
+	is_active, is_staff, is_superuser, date_joined, last_login, language`
 
 // User queries that must use an index (see TestQueryPlans).
 const (
@@ -30,7 +30,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanUser(s scanner) (*user.User, error) {
 	u := new(user.User)
 	err := s.Scan(&u.ID, &u.Username, &u.Email, &u.FirstName, &u.LastName, &u.Password,
-		&u.IsActive, &u.IsStaff, &u.IsSuperuser, timeCol{&u.DateJoined}, timeCol{&u.LastLogin})
+		&u.IsActive, &u.IsStaff, &u.IsSuperuser, timeCol{&u.DateJoined}, timeCol{&u.LastLogin}, &u.Language)
 	if err != nil {
 		return nil, err
 	}
@@ -56,12 +56,12 @@ func (db *DB) CreateUser(ctx context.Context, u *user.User) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO gh_users (username, username_key, username_skeleton,
 			email, email_key, first_name, last_name, password, is_active, is_staff, is_superuser,
-			date_joined, last_login)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			date_joined, last_login, language)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			u.Username, user.CanonicalUsername(u.Username), user.Skeleton(u.Username),
 			u.Email, user.CanonicalEmail(u.Email), u.FirstName, u.LastName, u.Password,
 			u.IsActive, u.IsStaff, u.IsSuperuser,
-			db.d.time(u.DateJoined), nullTime(db.d, u.LastLogin)).Scan(&id)
+			db.d.time(u.DateJoined), nullTime(db.d, u.LastLogin), u.Language).Scan(&id)
 		if err != nil {
 			return db.mapErr(err, "create user")
 		}
@@ -113,10 +113,10 @@ func (db *DB) UpdateUser(ctx context.Context, u *user.User) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE gh_users SET username = $2, username_key = $3,
 			username_skeleton = $4, email = $5, email_key = $6, first_name = $7, last_name = $8,
-			is_active = $9, is_staff = $10, is_superuser = $11, last_login = $12 WHERE id = $1`,
+			is_active = $9, is_staff = $10, is_superuser = $11, last_login = $12, language = $13 WHERE id = $1`,
 			u.ID, u.Username, user.CanonicalUsername(u.Username), user.Skeleton(u.Username),
 			u.Email, user.CanonicalEmail(u.Email), u.FirstName, u.LastName,
-			u.IsActive, u.IsStaff, u.IsSuperuser, nullTime(db.d, u.LastLogin))
+			u.IsActive, u.IsStaff, u.IsSuperuser, nullTime(db.d, u.LastLogin), u.Language)
 		if err := db.mustAffect(res, err, "update user"); err != nil {
 			return err
 		}
@@ -129,6 +129,23 @@ func (db *DB) SetPassword(ctx context.Context, id int64, encoded string) error {
 	defer db.authChanged()
 	res, err := db.writeExec(ctx, `UPDATE gh_users SET password = $2 WHERE id = $1`, id, encoded)
 	return db.mustAffect(res, err, "set password")
+}
+
+// CompareAndSetPassword replaces the stored hash with encoded only while it
+// is still old, in one statement, and reports whether it did: of concurrent
+// calls from one old hash exactly one wins (a password-reset key is spent
+// once).
+func (db *DB) CompareAndSetPassword(ctx context.Context, id int64, old, encoded string) (bool, error) {
+	defer db.authChanged()
+	res, err := db.writeExec(ctx, `UPDATE gh_users SET password = $3 WHERE id = $1 AND password = $2`, id, old, encoded)
+	if err != nil {
+		return false, db.mapErr(err, "compare and set password")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, db.mapErr(err, "compare and set password")
+	}
+	return n == 1, nil
 }
 
 // SetLastLogin records a successful login.

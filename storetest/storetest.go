@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/flow"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -18,6 +19,7 @@ type Stores struct {
 	Users    user.Store
 	Sessions session.Store
 	Limits   ratelimit.Store
+	Flows    flow.Store
 }
 
 // Run runs the conformance suite. open is called once per subtest and must
@@ -40,6 +42,15 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 				t.Skip("no session.Store")
 			}
 			tc.fn(t, s)
+		})
+	}
+	for _, tc := range flowTests {
+		t.Run("Flows/"+tc.name, func(t *testing.T) {
+			s := open(t)
+			if s.Flows == nil {
+				t.Skip("no flow.Store")
+			}
+			tc.fn(t, s.Flows)
 		})
 	}
 	for _, tc := range limitTests {
@@ -74,6 +85,8 @@ var userTests = []userTest{
 	{"PermissionCodes", testPermissionCodes},
 	{"DeleteGroupCascades", testDeleteGroup},
 	{"Emails", testEmails},
+	{"VerifyEmail", testVerifyEmail},
+	{"CompareAndSetPassword", testCompareAndSetPassword},
 	{"AtomicRollback", testAtomicRollback},
 	{"AtomicCommit", testAtomicCommit},
 	{"AtomicNested", testAtomicNested},
@@ -92,6 +105,7 @@ func newUser(username, email string) *user.User {
 		FirstName:   "Ada",
 		LastName:    "Lovelace",
 		Password:    "argon2$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+		Language:    "ru",
 		IsActive:    true,
 		IsStaff:     false,
 		IsSuperuser: false,
@@ -136,6 +150,9 @@ func diffUser(want, got *user.User) string {
 	}
 	if got.Password != want.Password {
 		add("Password", want.Password, got.Password)
+	}
+	if got.Language != want.Language {
+		add("Language", want.Language, got.Language)
 	}
 	if got.IsActive != want.IsActive || got.IsStaff != want.IsStaff || got.IsSuperuser != want.IsSuperuser {
 		add("IsActive/IsStaff/IsSuperuser",

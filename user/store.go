@@ -29,6 +29,9 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *User) error
 	// SetPassword replaces the stored hash.
 	SetPassword(ctx context.Context, id int64, encoded string) error
+	// CompareAndSetPassword replaces the stored hash with encoded only
+	// while it is still old, atomically, and reports whether it did.
+	CompareAndSetPassword(ctx context.Context, id int64, old, encoded string) (bool, error)
 	// SetLastLogin records a successful login.
 	SetLastLogin(ctx context.Context, id int64, at time.Time) error
 	// ListUsers returns users ordered by id, after the id `after`, at most limit.
@@ -75,6 +78,8 @@ type Store interface {
 	// AddEmail inserts e and sets e.ID. When e.Primary, the user's other
 	// addresses stop being primary and users.email follows.
 	AddEmail(ctx context.Context, e *EmailAddress) error
+	// VerifyEmail marks the user's address (compared canonically) verified.
+	VerifyEmail(ctx context.Context, userID int64, email string) error
 	// Emails lists a user's addresses, primary first.
 	Emails(ctx context.Context, userID int64) ([]*EmailAddress, error)
 

@@ -19,6 +19,10 @@ type User struct {
 	IsSuperuser bool
 	DateJoined  time.Time
 	LastLogin   time.Time // zero when the user never logged in
+	// Language is the user's language for mail ("en", "ru"; "" for the
+	// site's default), set from the pages' language at signup and when
+	// the user switches it.
+	Language string
 }
 
 // HasUsablePassword reports whether the stored password can ever verify.
