@@ -37,7 +37,7 @@ func (c *countingHasher) Hash(p string) (string, error) { c.n.Add(1); return c.H
 func newService(db *sqlstore.DB) (*account.Service, *countingHasher) {
 	h := &countingHasher{Hasher: password.Argon2Hasher{Memory: 1024, Time: 1, Threads: 1}}
 	return &account.Service{Users: db, Sessions: db, Limits: db, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
-		Config: account.Config{SignupsPerIP: ratelimitMany}}, h
+		Config: account.Config{RateLimits: map[string]string{account.LimitSignup: "1000/m/ip"}}}, h
 }
 
 func TestConcurrentSignupsOneWinner(t *testing.T) {
@@ -81,8 +81,10 @@ func TestConcurrentSignupsOneWinner(t *testing.T) {
 func TestParallelFailuresCountedExactly(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		s, _ := newService(db)
-		s.Config.FailedLoginsPerAccount.Max, s.Config.FailedLoginsPerAccount.Window = 1000, time.Hour
-		s.Config.FailedLoginsPerIP.Max, s.Config.FailedLoginsPerIP.Window = 1000, time.Hour
+		// The per-IP limits raised; the lock of the identity (5/300s/key)
+		// refuses all but five, and every refused attempt counts too.
+		s.Config.RateLimits[account.LimitLogin] = "off"
+		s.Config.RateLimits[account.LimitLoginFailed] = "1000/h/ip,5/300s/key"
 		ctx := context.Background()
 		u, err := s.Signup(ctx, account.SignupInput{Username: "target", Password1: pw, Password2: pw}, account.Client{IP: "198.51.100.1"})
 		if err != nil {
@@ -97,9 +99,16 @@ func TestParallelFailuresCountedExactly(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		n, err := db.Count(ctx, fmt.Sprintf("login_failed:user:%d", u.ID), time.Now())
-		if err != nil || n.Count != 50 {
-			t.Fatalf("counter = %d (%v), want 50", n.Count, err)
+		perKey := ratelimit.Rule{Max: 5, Window: 300 * time.Second, Per: ratelimit.PerKey}
+		perIP := ratelimit.Rule{Max: 1000, Window: time.Hour, Per: ratelimit.PerIP}
+		for _, key := range []string{
+			ratelimit.Key(account.LimitLoginFailed, perKey, fmt.Sprintf("user:%d", u.ID)),
+			ratelimit.Key(account.LimitLoginFailed, perIP, "203.0.113.9"),
+		} {
+			n, err := db.Count(ctx, key, time.Now())
+			if err != nil || n.Count != 50 {
+				t.Fatalf("counter %s = %d (%v), want 50", key, n.Count, err)
+			}
 		}
 	})
 }
@@ -250,8 +259,6 @@ func TestChangePasswordNeedsCurrent(t *testing.T) {
 		t.Error("old password still works")
 	}
 }
-
-var ratelimitMany = ratelimit.Limit{Max: 1000, Window: time.Minute}
 
 // newSession stores a session of u authenticated at authAt.
 func newSession(t *testing.T, db *sqlstore.DB, u *user.User, authAt time.Time) *session.Session {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/password"
-	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -27,12 +25,24 @@ const maxLoginLength = user.MaxEmailLength
 // unusable password — is the same CodeInvalidCredentials after the same work
 // (one password hash), so responses and timing do not enumerate accounts.
 //
-// Failed attempts are counted per canonical identity (the user's id when the
-// login names an account, the canonical login otherwise, so "Bob", "bob" and
-// Bob's email share one counter) and per client IP. Past either limit every
-// attempt is refused with CodeTooManyAttempts before the password is checked,
-// the right password included, until the window ends.
+// Every attempt counts against LimitLogin (per client IP). Before the
+// password is checked, the attempt reserves a unit of LimitLoginFailed per
+// client IP and per canonical identity (the user's id when the login names
+// an account, the canonical login otherwise, so "Bob", "bob" and Bob's
+// email share one counter); the reservation is atomic, so concurrent
+// attempts cannot all slip under the limit. Past a limit the attempt is
+// refused with CodeTooManyAttempts before any hash, the right password
+// included, until the window ends, the same way for known and unknown
+// logins. A right password gives its reservation back (allauth's rollback:
+// it takes back its own unit and clears nothing), so successful logins
+// never lock anyone.
 func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.User, error) {
+	if _, err := s.RateLimit(ctx, LimitLogin, Subjects{IP: c.IP}); err != nil {
+		if limited(err) {
+			s.failed(in.Login, CodeTooManyAttempts, c)
+		}
+		return nil, err
+	}
 	var errs Errors
 	if in.Login == "" {
 		errs = append(errs, fieldErr("login", CodeRequired, nil))
@@ -46,30 +56,16 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 	if len(in.Login) > maxLoginLength || len(in.Password) > password.MaxLength {
 		return nil, &Error{Code: CodeInvalidCredentials}
 	}
-	now := s.now()
-	perIP := orLimit(s.Config.FailedLoginsPerIP, ratelimit.Limit{Max: 30, Window: time.Minute})
-	perAcct := s.failedLoginsPerAccount()
-	ipKey := "login_failed:ip:" + c.IP
-	if n, err := s.Limits.Count(ctx, ipKey, now); err != nil {
-		return nil, fmt.Errorf("account: login: %w", err)
-	} else if n.Count >= perIP.Max {
-		s.failed(in.Login, CodeTooManyAttempts, c)
-		return nil, tooMany(n, now)
-	}
-
 	u, err := s.findLogin(ctx, in.Login)
 	if err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
 	}
-	acctKey := "login_failed:login:" + user.CanonicalEmail(in.Login)
-	if u != nil {
-		acctKey = "login_failed:user:" + strconv.FormatInt(u.ID, 10)
-	}
-	if n, err := s.Limits.Count(ctx, acctKey, now); err != nil {
-		return nil, fmt.Errorf("account: login: %w", err)
-	} else if n.Count >= perAcct.Max {
-		s.failed(in.Login, CodeTooManyAttempts, c)
-		return nil, tooMany(n, now)
+	reserved, err := s.RateLimit(ctx, LimitLoginFailed, Subjects{IP: c.IP, Key: loginKey(u, in.Login)})
+	if err != nil {
+		if limited(err) {
+			s.failed(in.Login, CodeTooManyAttempts, c)
+		}
+		return nil, err
 	}
 
 	ok := false
@@ -90,17 +86,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 		}
 	}
 	if !ok {
-		for _, k := range []struct {
-			key string
-			l   ratelimit.Limit
-		}{{acctKey, perAcct}, {ipKey, perIP}} {
-			if _, err := s.Limits.Hit(ctx, k.key, k.l.Window, now); err != nil {
-				return nil, fmt.Errorf("account: login: %w", err)
-			}
-		}
 		s.failed(in.Login, CodeInvalidCredentials, c)
 		return nil, &Error{Code: CodeInvalidCredentials}
 	}
+	if err := reserved.Release(ctx); err != nil {
+		return nil, fmt.Errorf("account: login: %w", err)
+	}
+	now := s.now()
 	u.LastLogin = now.UTC().Truncate(time.Microsecond)
 	if err := s.Users.SetLastLogin(ctx, u.ID, u.LastLogin); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)

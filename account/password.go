@@ -21,19 +21,34 @@ type ChangePasswordInput struct {
 // its hash and ends every other session of the user; cur, the session
 // asking, stays (nil ends them all). The HTML page then gives cur a new
 // token.
+//
+// Every attempt counts against LimitChangePassword (per user). Checking
+// the current password reserves a unit of LimitLoginFailed as a login
+// does (per client IP and per the user's login identity), given back when
+// it is right: a stolen session cannot guess the password past the login
+// lock.
 func (s *Service) ChangePassword(ctx context.Context, u *user.User, cur *session.Session, in ChangePasswordInput, c Client) error {
+	if _, err := s.RateLimit(ctx, LimitChangePassword, Subjects{IP: c.IP, User: u.ID}); err != nil {
+		return err
+	}
 	var errs Errors
 	if in.Old == "" {
 		errs = append(errs, fieldErr("oldpassword", CodeRequired, nil))
-	} else if len(in.Old) > password.MaxLength {
-		errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
 	} else {
-		ok, _, err := s.checkPassword(ctx, u, in.Old)
+		reserved, err := s.RateLimit(ctx, LimitLoginFailed, Subjects{IP: c.IP, Key: userKey(u.ID)})
 		if err != nil {
-			return fmt.Errorf("account: change password: %w", err)
+			return err
+		}
+		ok := false
+		if len(in.Old) <= password.MaxLength {
+			if ok, _, err = s.checkPassword(ctx, u, in.Old); err != nil {
+				return fmt.Errorf("account: change password: %w", err)
+			}
 		}
 		if !ok {
 			errs = append(errs, fieldErr("oldpassword", CodePasswordIncorrect, nil))
+		} else if err := reserved.Release(ctx); err != nil {
+			return fmt.Errorf("account: change password: %w", err)
 		}
 	}
 	errs = append(errs, s.checkNewPassword(u, in.Password1, in.Password2)...)

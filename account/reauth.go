@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/password"
-	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -41,36 +39,39 @@ func (s *Service) RecentlyAuthenticated(sess *session.Session) bool {
 
 // Reauthenticate checks the signed-in user's password again and records it
 // on the session (its AuthAt), so sensitive actions are allowed for
-// ReauthenticationTimeout. Wrong passwords count against the same per-user
-// limit as failed logins (CodeTooManyAttempts past it) and answer
-// CodePasswordIncorrect on field "password".
+// ReauthenticationTimeout. Every attempt counts against
+// LimitReauthenticate (per user); the password check reserves a unit of
+// LimitLoginFailed per client IP and per the user's login identity, as a
+// login does, so a wrong password counts toward the login lock and
+// reauthentication cannot guess past it (CodeTooManyAttempts while it
+// holds, the right password included). A wrong password answers
+// CodePasswordIncorrect on field "password"; the right one gives its
+// reservation back.
 func (s *Service) Reauthenticate(ctx context.Context, u *user.User, sess *session.Session, pw string, c Client) error {
 	if pw == "" {
 		return fieldErr("password", CodeRequired, nil)
 	}
-	now := s.now()
-	limit := s.failedLoginsPerAccount()
-	key := "login_failed:user:" + strconv.FormatInt(u.ID, 10)
-	if n, err := s.Limits.Count(ctx, key, now); err != nil {
-		return fmt.Errorf("account: reauthenticate: %w", err)
-	} else if n.Count >= limit.Max {
-		return tooMany(n, now)
+	if _, err := s.RateLimit(ctx, LimitReauthenticate, Subjects{IP: c.IP, User: u.ID}); err != nil {
+		return err
+	}
+	reserved, err := s.RateLimit(ctx, LimitLoginFailed, Subjects{IP: c.IP, Key: userKey(u.ID)})
+	if err != nil {
+		return err
 	}
 	ok := false
 	if len(pw) <= password.MaxLength {
-		var err error
 		if ok, _, err = s.checkPassword(ctx, u, pw); err != nil {
 			return fmt.Errorf("account: reauthenticate: %w", err)
 		}
 	}
 	if !ok {
-		if _, err := s.Limits.Hit(ctx, key, limit.Window, now); err != nil {
-			return fmt.Errorf("account: reauthenticate: %w", err)
-		}
 		s.log().Info("reauthentication refused", "event", "reauthenticate_failed", "user_id", u.ID, "ip", c.IP)
 		return fieldErr("password", CodePasswordIncorrect, nil)
 	}
-	sess.AuthAt = now.UTC().Truncate(time.Microsecond)
+	if err := reserved.Release(ctx); err != nil {
+		return fmt.Errorf("account: reauthenticate: %w", err)
+	}
+	sess.AuthAt = s.now().UTC().Truncate(time.Microsecond)
 	if err := s.Sessions.Save(ctx, *sess); err != nil {
 		return fmt.Errorf("account: reauthenticate: %w", err)
 	}
@@ -104,9 +105,4 @@ func (s *Service) EndSessions(ctx context.Context, u *user.User, cur *session.Se
 	}
 	s.log().Info("sessions ended", "event", "session_revoke", "user_id", u.ID, "all", id == "", "ip", c.IP)
 	return nil
-}
-
-// failedLoginsPerAccount is Config.FailedLoginsPerAccount or its default.
-func (s *Service) failedLoginsPerAccount() ratelimit.Limit {
-	return orLimit(s.Config.FailedLoginsPerAccount, ratelimit.Limit{Max: 5, Window: 5 * time.Minute})
 }

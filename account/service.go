@@ -34,14 +34,13 @@ type Config struct {
 	SignupClosed bool
 	// EmailRequired makes the email field mandatory at signup. The default is optional.
 	EmailRequired bool
-	// FailedLoginsPerAccount: failed logins allowed per login identity in its
-	// window before every attempt is refused. The default is 5 per 5 minutes
-	// (allauth's login_failed 5/300s/key; NIST caps it at 100).
-	FailedLoginsPerAccount ratelimit.Limit
-	// FailedLoginsPerIP: the default is 30 per minute.
-	FailedLoginsPerIP ratelimit.Limit
-	// SignupsPerIP: the default is 20 per minute (allauth's signup 20/m/ip).
-	SignupsPerIP ratelimit.Limit
+	// RateLimits are the rules of the rate-limited actions (LimitLogin,
+	// LimitLoginFailed, …), by allauth's names and in its syntax (see
+	// ratelimit.ParseRules): "10/m/ip,5/300s/key", or "off" for no limit.
+	// An action it does not name keeps its default (DefaultRateLimits,
+	// allauth's); login_failed's 5/300s/key is the lock of one login
+	// identity (NIST caps it at 100). CheckRateLimits reports a mistake.
+	RateLimits map[string]string
 	// ContextWords are words of this service (its name, its domain) that a
 	// password may not be built on: "Gatehouse2026" is refused when
 	// "gatehouse" is one (SECURITY.md P3). Words shorter than 4 characters
@@ -104,13 +103,6 @@ func (s *Service) LoginMethod() LoginMethod {
 		return LoginByUsernameOrEmail
 	}
 	return s.Config.LoginMethod
-}
-
-func orLimit(l, def ratelimit.Limit) ratelimit.Limit {
-	if l.Max <= 0 || l.Window <= 0 {
-		return def
-	}
-	return l
 }
 
 var defaultBlocklist = []string{"admin", "administrator", "root", "superuser", "system", "support", "gatehouse", "postmaster", "webmaster", "hostmaster", "abuse", "security", "noreply"}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/password"
-	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -24,10 +23,15 @@ type SignupInput struct {
 // Signup validates the input, creates an active user and returns it. All field
 // problems are reported at once as Errors. Uniqueness of the canonical
 // username and email is the database's: of concurrent signups for one name
-// exactly one wins and the others get CodeUsernameTaken.
+// exactly one wins and the others get CodeUsernameTaken. Every attempt
+// counts against LimitSignup (per client IP), before any check: the
+// answers tell whether a username or an address is taken.
 func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.User, error) {
 	if s.Config.SignupClosed {
 		return nil, &Error{Code: CodeSignupClosed}
+	}
+	if _, err := s.RateLimit(ctx, LimitSignup, Subjects{IP: c.IP}); err != nil {
+		return nil, err
 	}
 	in.Username = strings.TrimSpace(in.Username)
 	in.Email = strings.TrimSpace(in.Email)
@@ -43,17 +47,11 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 			return nil, err
 		}
 	}
-	limit := orLimit(s.Config.SignupsPerIP, ratelimit.Limit{Max: 20, Window: time.Minute})
-	now := s.now()
-	if n, err := s.Limits.Hit(ctx, "signup:ip:"+c.IP, limit.Window, now); err != nil {
-		return nil, fmt.Errorf("account: signup: %w", err)
-	} else if n.Count > limit.Max {
-		return nil, tooMany(n, now)
-	}
 	encoded, err := s.Passwords.Hash(ctx, in.Password1)
 	if err != nil {
 		return nil, fmt.Errorf("account: signup: %w", err)
 	}
+	now := s.now()
 	u := &user.User{
 		Username:   in.Username,
 		Email:      in.Email,

@@ -1,6 +1,3 @@
-// Package ratelimit counts events per key in fixed windows, in a store shared
-// by every instance, so that limits (failed logins per account and per IP …)
-// hold across a cluster and under concurrency.
 package ratelimit
 
 import (
@@ -8,13 +5,18 @@ import (
 	"time"
 )
 
-// Store keeps the counters. Hit must be atomic: N concurrent hits on one key
-// leave the counter at exactly N more. *sqlstore.DB implements it.
+// Store keeps the counters. Hit and Release must be atomic: N concurrent
+// hits on one key leave the counter at exactly N more, and each release
+// takes exactly one back. *sqlstore.DB implements it.
 type Store interface {
 	// Hit adds one to key's counter and returns it. When the key's window
 	// has ended (or it has none), the counter restarts at 1 with a window
 	// ending at now+window.
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (Counter, error)
+	// Release gives one unit back: it takes one from key's counter when
+	// its window is still open at now and the count is above zero, and
+	// does nothing otherwise. The window's end does not move.
+	Release(ctx context.Context, key string, now time.Time) error
 	// Count returns key's counter in its current window (the zero Counter
 	// when the window has ended or the key has none).
 	Count(ctx context.Context, key string, now time.Time) (Counter, error)
@@ -42,11 +44,4 @@ func (c Counter) RetryAfter(now time.Time) time.Duration {
 		return time.Second
 	}
 	return (d + time.Second - 1).Truncate(time.Second)
-}
-
-// Limit is "at most Max events per Window". Its zero value means "use the
-// default" wherever a Config takes one.
-type Limit struct {
-	Max    int64
-	Window time.Duration
 }

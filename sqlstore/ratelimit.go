@@ -33,6 +33,17 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now tim
 	return c, nil
 }
 
+// Release takes one from key's counter, in one statement, when its window
+// is still open at now and the count is above zero; otherwise it changes
+// nothing. The window's end does not move.
+func (db *DB) Release(ctx context.Context, key string, now time.Time) error {
+	if _, err := db.w.ExecContext(ctx, `UPDATE gh_ratelimits SET count = count - 1
+		WHERE key = $1 AND expires_at > $2 AND count > 0`, key, db.d.time(now)); err != nil {
+		return fmt.Errorf("sqlstore: rate limit release: %w", err)
+	}
+	return nil
+}
+
 // Count returns key's counter in its current window (zero when it has ended).
 func (db *DB) Count(ctx context.Context, key string, now time.Time) (ratelimit.Counter, error) {
 	var c ratelimit.Counter

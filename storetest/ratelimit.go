@@ -21,6 +21,8 @@ var limitTests = []limitTest{
 	{"ConcurrentHits", testConcurrentHits},
 	{"WindowEnd", testWindowEnd},
 	{"DeleteExpired", testDeleteExpiredLimits},
+	{"Release", testRelease},
+	{"ConcurrentRelease", testConcurrentRelease},
 }
 
 func hit(t *testing.T, s ratelimit.Store, key string, window time.Duration, now time.Time, want int64) {
@@ -150,4 +152,65 @@ func testConcurrentHits(t *testing.T, s ratelimit.Store) {
 		}
 	}
 	count(t, s, "login:target", base.Add(time.Minute), n)
+}
+
+// testRelease: Release takes one back within the window, never below zero,
+// without moving the window's end; after the end, or on a key never hit,
+// it changes nothing.
+func testRelease(t *testing.T, s ratelimit.Store) {
+	const key = "login_failed:key:5m:abc"
+	end := base.Add(5 * time.Minute)
+	for i := int64(1); i <= 3; i++ {
+		hit(t, s, key, 5*time.Minute, base, i)
+	}
+	check(t, s.Release(t.Context(), key, base.Add(time.Minute)), "Release")
+	count(t, s, key, base.Add(time.Minute), 2)
+	c, err := s.Hit(t.Context(), key, 5*time.Minute, base.Add(2*time.Minute))
+	check(t, err, "Hit after Release")
+	if c.Count != 3 || !c.Ends.Equal(end) {
+		t.Fatalf("Hit after Release = %+v, want 3 ending %v", c, end)
+	}
+	for range 5 {
+		check(t, s.Release(t.Context(), key, base.Add(2*time.Minute)), "Release")
+	}
+	count(t, s, key, base.Add(2*time.Minute), 0)
+	hit(t, s, key, 5*time.Minute, base.Add(3*time.Minute), 1)
+	c, err = s.Count(t.Context(), key, base.Add(3*time.Minute))
+	check(t, err, "Count")
+	if !c.Ends.Equal(end) {
+		t.Fatalf("window ends %v after releases, want %v", c.Ends, end)
+	}
+
+	// An ended window has nothing to give back: the next hit starts at 1.
+	hit(t, s, "ended", time.Minute, base, 1)
+	hit(t, s, "ended", time.Minute, base, 2)
+	check(t, s.Release(t.Context(), "ended", base.Add(time.Minute)), "Release after the end")
+	hit(t, s, "ended", time.Minute, base.Add(time.Minute), 1)
+	hit(t, s, "ended", time.Minute, base.Add(time.Minute), 2)
+
+	// A key never hit stays without a counter; other keys are untouched.
+	hit(t, s, "other", time.Hour, base, 1)
+	check(t, s.Release(t.Context(), "never-hit", base), "Release(unknown)")
+	count(t, s, "never-hit", base, 0)
+	hit(t, s, "never-hit", time.Hour, base, 1)
+	count(t, s, "other", base, 1)
+}
+
+// testConcurrentRelease: 50 hits and 20 releases at once leave exactly 30
+// (each release runs after a hit of its own, so none finds zero).
+func testConcurrentRelease(t *testing.T, s ratelimit.Store) {
+	const n, back = 50, 20
+	errs := race(n, func(i int) error {
+		if _, err := s.Hit(t.Context(), "login:target", time.Hour, base); err != nil {
+			return err
+		}
+		if i < back {
+			return s.Release(t.Context(), "login:target", base)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		check(t, err, "concurrent Hit and Release "+strconv.Itoa(i))
+	}
+	count(t, s, "login:target", base.Add(time.Minute), n-back)
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/password"
-	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
@@ -115,11 +114,9 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 	if err != nil {
 		return cfg, err
 	}
-	var limits [3]ratelimit.Limit
-	for i, key := range []string{"account.signups_per_ip", "account.failed_logins_per_account", "account.failed_logins_per_ip"} {
-		if limits[i], err = s.limit(key); err != nil {
-			return cfg, err
-		}
+	limits, err := rateLimits(s)
+	if err != nil {
+		return cfg, err
 	}
 	method := account.LoginMethod(s.str("account.login_method"))
 	switch method {
@@ -153,9 +150,9 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 		Store: db, SecretKey: key, SiteURL: siteURL(s), SiteName: s.str("site_name"),
 		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
 		Account: account.Config{LoginMethod: method, EmailRequired: emailRequired, SignupClosed: closed,
-			SignupsPerIP: limits[0], FailedLoginsPerAccount: limits[1], FailedLoginsPerIP: limits[2]},
+			RateLimits: limits},
 	}
-	return cfg, nil
+	return cfg, cfg.Account.CheckRateLimits()
 }
 
 // siteURL is the configured public URL, or http://ADDR.

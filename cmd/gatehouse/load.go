@@ -22,6 +22,7 @@ func (e *env) loadSettings(database string) error {
 			s.set("database.url", url)
 		}
 	}
+	warnDeprecated(s, e.stderr)
 	if err := s.validate(); err != nil {
 		return err
 	}

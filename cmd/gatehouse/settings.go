@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/gatehouse-auth/gatehouse/ratelimit"
 )
 
 // setting is one configuration key: "section.key" in the file, also the
@@ -40,9 +38,19 @@ var settings = []setting{
 	{"account.email_verification", "optional", false, "none, optional or mandatory"},
 	{"account.email_required", "false", false, "make email mandatory at signup"},
 	{"account.signup_closed", "false", false, "refuse new signups"},
-	{"account.signups_per_ip", "20/1m", false, "signups allowed per client IP: COUNT/DURATION"},
-	{"account.failed_logins_per_account", "5/5m", false, "failed logins per identity before it is locked: COUNT/DURATION"},
-	{"account.failed_logins_per_ip", "30/1m", false, "failed logins per client IP: COUNT/DURATION"},
+	{"account.rate_limits.login", "30/m/ip", false, "login attempts: allauth's rules AMOUNT/DURATION[/PER],… or off"},
+	{"account.rate_limits.login_failed", "10/m/ip,5/300s/key", false, "failed logins, per IP and per login identity (its lock)"},
+	{"account.rate_limits.signup", "20/m/ip", false, "signup attempts"},
+	{"account.rate_limits.confirm_email", "1/180s/key", false, "confirmation mails per address"},
+	{"account.rate_limits.reset_password", "20/m/ip,5/m/key", false, "password reset requests, per IP and per address"},
+	{"account.rate_limits.reset_password_from_key", "20/m/ip", false, "uses of password reset links"},
+	{"account.rate_limits.change_password", "5/m/user", false, "password change attempts"},
+	{"account.rate_limits.reauthenticate", "10/m/user", false, "reauthentication attempts"},
+	{"account.rate_limits.manage_email", "10/m/user", false, "changes to a user's email addresses"},
+	{"account.rate_limits.request_login_code", "20/m/ip,3/m/key", false, "login code requests, per IP and per address"},
+	{"account.signups_per_ip", "", false, "deprecated: COUNT/DURATION, the ip rule of account.rate_limits.signup"},
+	{"account.failed_logins_per_account", "", false, "deprecated: COUNT/DURATION, the key rule of account.rate_limits.login_failed"},
+	{"account.failed_logins_per_ip", "", false, "deprecated: COUNT/DURATION, the ip rule of account.rate_limits.login_failed"},
 	{"password.hasher", "argon2", false, "preferred hasher: argon2, pbkdf2_sha256, bcrypt_sha256 or scrypt"},
 	{"password.pbkdf2_iterations", "1200000", false, "PBKDF2 iterations"},
 	{"password.argon2_memory_kib", "19456", false, "argon2id memory in KiB"},
@@ -170,17 +178,6 @@ func (s *Settings) duration(key string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s (%s): want a duration like 2h or 30m, got %q", key, EnvName(key), s.values[key])
 	}
 	return d, nil
-}
-
-// limit parses "COUNT/DURATION" (e.g. "5/5m").
-func (s *Settings) limit(key string) (ratelimit.Limit, error) {
-	n, d, ok := strings.Cut(strings.TrimSpace(s.values[key]), "/")
-	max, err1 := strconv.ParseInt(n, 10, 64)
-	win, err2 := time.ParseDuration(d)
-	if !ok || err1 != nil || err2 != nil || max < 1 || win <= 0 {
-		return ratelimit.Limit{}, fmt.Errorf("%s (%s): want COUNT/DURATION like 5/5m, got %q", key, EnvName(key), s.values[key])
-	}
-	return ratelimit.Limit{Max: max, Window: win}, nil
 }
 
 // Print writes every key with its value (secrets masked) and where it came from.
