@@ -25,6 +25,18 @@
 // whether to retry: connection failures, timeouts and 4xx replies wrap
 // [ErrTemporary]; 5xx replies wrap [ErrPermanent].
 //
+// Mail is never lost: flows queue their messages rather than send them. A
+// [Queue] stores a message (sqlstore's DB is one; inside its Atomic the
+// message commits or rolls back with the action that caused it), and an
+// [Outbox] delivers what an [OutboxStore] holds: it claims due messages
+// under a lease, sends them through a Mailer, and retries a failed attempt
+// after an exponential backoff with jitter (30 s doubling to 1 h) until
+// MaxAttempts (10) have failed, when the message is marked failed. An
+// outage of the mail server delays mail and blocks nothing; instances that
+// share a database send each message once; a message whose worker crashed
+// is claimed again when its lease ends. [PrepareQueued] gives each queued
+// message a Message-ID, kept across attempts.
+//
 // Links inside messages must be built by the caller from the configured base
 // URL, never from a request's Host or X-Forwarded-Host header; this package
 // sends what it is given. It never logs or returns the SMTP password: the

@@ -20,7 +20,8 @@ var (
 )
 
 // DB is a Gatehouse store over database/sql. It implements user.Store,
-// session.Store and ratelimit.Store, and is safe for concurrent use.
+// session.Store, ratelimit.Store, flow.Store and mail.OutboxStore (and so
+// mail.Queue), and is safe for concurrent use.
 type DB struct {
 	d dialect
 	// pool takes every write (and is the only pool on PostgreSQL and for an
@@ -41,6 +42,10 @@ type DB struct {
 	gen *genWatch
 	// pgw follows the auth generation of PostgreSQL (nil elsewhere).
 	pgw *pgWatch
+	// notify holds the OnEnqueue function; enqueued is set, on the DB that
+	// Atomic passes to its fn, when a message was enqueued in it.
+	notify   *mailNotify
+	enqueued *bool
 }
 
 // Open connects to the database that url names:
@@ -72,7 +77,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 
 // newDB makes a DB over a write pool and a read pool (which may be the same).
 func newDB(d dialect, pool, read *sql.DB) *DB {
-	return &DB{d: d, pool: pool, read: read, r: read, w: pool,
+	return &DB{d: d, pool: pool, read: read, r: read, w: pool, notify: &mailNotify{},
 		stmts: &stmtCache{m: make(map[string]*sql.Stmt)}, wstmts: &stmtCache{m: make(map[string]*sql.Stmt)}}
 }
 
@@ -126,17 +131,23 @@ func (db *DB) SQL() *sql.DB { return db.pool }
 //
 // While fn runs, use only the store it was given: on SQLite the transaction
 // holds the single write connection, so a write through the outer DB would
-// wait for it forever.
+// wait for it forever. The DB given to fn is also a mail.Queue: a message
+// it enqueues commits or rolls back with the rest.
 func (db *DB) Atomic(ctx context.Context, fn func(user.Store) error) error {
 	defer db.authChanged()
 	if db.tx != nil {
 		return fn(db)
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	enqueued := false
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		bound := *db
-		bound.r, bound.w, bound.tx = tx, tx, tx
+		bound.r, bound.w, bound.tx, bound.enqueued = tx, tx, tx, &enqueued
 		return fn(&bound)
 	})
+	if err == nil && enqueued {
+		db.mailCommitted()
+	}
+	return err
 }
 
 // inTx runs fn in db's transaction, or in a new one that it commits.

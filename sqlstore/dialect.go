@@ -24,6 +24,9 @@ type dialect interface {
 	uniqueField(err error) (field string, ok bool)
 	// isForeignKey reports whether err is a foreign key violation.
 	isForeignKey(err error) bool
+	// skipLocked is the row lock that lets concurrent mail claims pass
+	// each other's rows ("" where one writer runs at a time).
+	skipLocked() string
 	// bulkUsers inserts the users that next yields, in batches, calling
 	// progress after each committed batch.
 	bulkUsers(ctx context.Context, db *DB, b *bulkBatch) error

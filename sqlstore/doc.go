@@ -1,6 +1,7 @@
 // Package sqlstore keeps Gatehouse's users, groups, permissions, email
-// addresses, sessions and rate-limit counters in SQL: one *DB implements
-// user.Store, session.Store and ratelimit.Store over database/sql, on SQLite
+// addresses, sessions, rate-limit counters, flows and mail outbox in SQL: one
+// *DB implements user.Store, session.Store, ratelimit.Store, flow.Store and
+// mail.OutboxStore (a mail.Queue) over database/sql, on SQLite
 // (modernc.org/sqlite, pure Go, the embedded default) and PostgreSQL
 // (github.com/jackc/pgx/v5 through its database/sql driver).
 //
@@ -14,7 +15,10 @@
 // codes is enforced by unique indexes, so it holds under concurrency; a
 // violation comes back as a *user.DuplicateError naming the field. Writes that
 // touch several rows run in one transaction, and Atomic lets a caller group
-// several Store calls into one. Every query is parameterised.
+// several Store calls into one; a message enqueued inside it commits with
+// the rest. Mail claims take rows FOR UPDATE SKIP LOCKED on PostgreSQL and
+// the single writer on SQLite, so several instances deliver each message
+// once. Every query is parameterised.
 //
 // On SQLite every connection runs with WAL, busy_timeout=5000, foreign_keys=on
 // and synchronous=NORMAL. Writes go through a single connection whose

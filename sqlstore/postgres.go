@@ -54,6 +54,10 @@ func (postgresDialect) isForeignKey(err error) bool {
 	return errors.As(err, &e) && e.Code == "23503" // foreign_key_violation
 }
 
+// skipLocked locks the chosen rows and passes over the rows another claim
+// has locked, so concurrent claims take different messages.
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
 // Pool limits for PostgreSQL. Every request of a Gatehouse server needs a few
 // short queries, so a modest pool serves many requests; SQL() can change them.
 const (

@@ -62,6 +62,10 @@ func (sqliteDialect) isForeignKey(err error) bool {
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
+// skipLocked is empty: SQLite has one writer at a time, whose statement
+// sees every earlier claim.
+func (sqliteDialect) skipLocked() string { return "" }
+
 // openSQLite opens path (":memory:" for a private in-memory database), which
 // may end in ?query with extra DSN parameters.
 //

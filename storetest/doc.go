@@ -1,13 +1,13 @@
 // Package storetest is the conformance suite every Gatehouse store backend
-// runs: one set of tests for user.Store, session.Store and ratelimit.Store,
-// so that SQLite, PostgreSQL and any later backend behave alike.
+// runs: one set of tests for user.Store, session.Store, ratelimit.Store,
+// flow.Store and mail.OutboxStore, so that SQLite, PostgreSQL and any later backend behave alike.
 //
 // A backend's test calls Run with a function that opens fresh, empty stores:
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storetest.Stores {
 //			db := openFreshDatabase(t)
-//			return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db}
+//			return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db, Outbox: db}
 //		})
 //	}
 //
@@ -17,5 +17,8 @@
 // signups (SECURITY.md D2) —, groups and permissions with immediate effect
 // (D5), cascading group deletion, email addresses, Atomic rollback and commit
 // (D4), the session store's lookups, listing and expiry, and rate-limit
-// windows with exact counts under 50 concurrent hits (L1).
+// windows with exact counts under 50 concurrent hits (L1), and the mail
+// outbox: messages stored faithfully with the transaction that queued them,
+// claimed under a lease (each once, also under eight concurrent claimers,
+// and again when a lease ends unrecorded), retried, failed, listed.
 package storetest

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/flow"
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -20,6 +21,7 @@ type Stores struct {
 	Sessions session.Store
 	Limits   ratelimit.Store
 	Flows    flow.Store
+	Outbox   mail.OutboxStore // its Atomic tests also need Users
 }
 
 // Run runs the conformance suite. open is called once per subtest and must
@@ -51,6 +53,15 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 				t.Skip("no flow.Store")
 			}
 			tc.fn(t, s.Flows)
+		})
+	}
+	for _, tc := range outboxTests {
+		t.Run("Outbox/"+tc.name, func(t *testing.T) {
+			s := open(t)
+			if s.Outbox == nil {
+				t.Skip("no mail.OutboxStore")
+			}
+			tc.fn(t, s)
 		})
 	}
 	for _, tc := range limitTests {
