@@ -35,12 +35,13 @@ func adminArgs(dump string) map[string][]string {
 		"perm list":         {},
 		"perm create":       {"blog.publish"},
 		"import-django":     {dump},
+		"mail outbox":       {},
 	}
 }
 
 // makesDatabase are the commands that create a missing database on purpose,
-// and config, which opens none.
-var makesDatabase = map[string]bool{"serve": true, "migrate": true, "config": true}
+// and config and mail test, which open none.
+var makesDatabase = map[string]bool{"serve": true, "migrate": true, "config": true, "mail test": true}
 
 // TestAdminCommandsNeedADatabase runs every administration command in an
 // empty folder with the default settings: each says there is no database and
@@ -77,8 +78,9 @@ func TestAdminCommandsNeedADatabase(t *testing.T) {
 		}
 	}
 	c.ok("", "config")
+	c.ok("", "mail", "test", "ann@example.com") // on the console
 	if files, _ := os.ReadDir(dir); len(files) != 0 {
-		t.Fatalf("gatehouse config created %v", files)
+		t.Fatalf("gatehouse config or mail test created %v", files)
 	}
 
 	// --database, on the command or before it, is obeyed by every command.

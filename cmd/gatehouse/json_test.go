@@ -9,10 +9,11 @@ import (
 
 // jsonArgs are the arguments of every command that has --json.
 var jsonArgs = map[string][]string{
-	"user list":  {},
-	"user show":  {"ann"},
-	"group list": {},
-	"perm list":  {},
+	"user list":   {},
+	"user show":   {"ann"},
+	"group list":  {},
+	"perm list":   {},
+	"mail outbox": {"--status", "all"},
 }
 
 // TestJSONKeysAreSnakeCase runs every command whose --help lists --json, on
@@ -25,6 +26,7 @@ func TestJSONKeysAreSnakeCase(t *testing.T) {
 	c.ok("", "group", "grant", "editors", "blog.publish_post", "--create")
 	c.ok("", "user", "add-group", "ann", "editors")
 	c.ok("", "user", "grant", "ann", "blog.view_stats", "--create")
+	queue(t, openCLIDB(t, c), "ann@example.com", "Welcome")
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	seen := 0
 	for _, path := range leaves() {

@@ -1,5 +1,5 @@
 // Command gatehouse is the Gatehouse server and its administration tool:
-// serve, migrate, createsuperuser, changepassword, user, group, perm,
+// serve, migrate, createsuperuser, changepassword, user, group, perm, mail,
 // import-django and config. Run "gatehouse help" for the list.
 package main
 
@@ -15,7 +15,7 @@ import (
 	"syscall"
 )
 
-// commands is every command of gatehouse; user, group and perm have
+// commands is every command of gatehouse; user, group, perm and mail have
 // subcommands.
 func commands() []command {
 	return []command{
@@ -26,6 +26,7 @@ func commands() []command {
 		{name: "user", doc: "list, show, create and change users", sub: userCommands()},
 		{name: "group", doc: "list, create and delete groups and grant them permissions", sub: groupCommands()},
 		{name: "perm", doc: "list and create permissions", sub: permCommands()},
+		{name: "mail", doc: "list the mail outbox and send a test message", sub: mailCommands()},
 		{name: "import-django", args: "[--dry-run] FILE.json", doc: "import `manage.py dumpdata` output into a migrated database", run: cmdImportDjango},
 		{name: "config", doc: "validate and print the effective configuration (secrets masked)", run: cmdConfig},
 	}

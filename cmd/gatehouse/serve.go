@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/gctune"
-	"github.com/gatehouse-auth/gatehouse/mail"
 )
 
 // cmdServe runs the server until SIGINT/SIGTERM, then drains for up to 30 s.
@@ -31,17 +30,20 @@ func cmdServe(ctx context.Context, f *cmdFlags, args []string) error {
 	if err := setMemoryLimit(e, log); err != nil {
 		return err
 	}
-	mailer, err := mail.FromURL(e.settings.str("mail.backend"), e.settings.str("mail.file_dir"),
-		e.settings.str("mail.smtp_url"), e.settings.str("mail.from"))
+	mailer, err := newMailer(e.settings, e.stdout)
 	if err != nil {
 		return err
 	}
-	_ = mailer // mailed flows (verification, reset) arrive with the email issue
 	db, err := openDB(ctx, e.settings)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	stopOutbox, err := startOutbox(ctx, e.settings, db, mailer, log)
+	if err != nil {
+		return err
+	}
+	defer stopOutbox() // before db.Close
 	key, err := secretKey(e.settings, log)
 	if err != nil {
 		return err

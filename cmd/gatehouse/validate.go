@@ -21,6 +21,9 @@ func (s *Settings) validate() error {
 	if _, err := mail.FromURL(s.str("mail.backend"), s.str("mail.file_dir"), s.str("mail.smtp_url"), s.str("mail.from")); err != nil {
 		return err
 	}
+	if _, _, _, err := outboxSettings(s); err != nil {
+		return err
+	}
 	switch v := s.str("account.email_verification"); v {
 	case "none", "optional", "mandatory":
 	default:
