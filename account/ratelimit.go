@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -124,39 +125,48 @@ func (sub Subjects) subject(p ratelimit.Per) string {
 // Usage is what one RateLimit call counted, for Release to give back.
 type Usage struct {
 	s    *Service
-	keys []string
+	hits []hit
 }
 
-// Release gives back the units u counted, in the windows that counted them
-// (a window that has ended since has nothing to give back). A successful
-// login releases its reservation of login_failed this way: it takes back
-// its own unit, never anybody else's, so a success from one client clears
-// nothing that other clients counted.
+// hit is one unit counted: its key and when the window that counted it ends.
+type hit struct {
+	key  string
+	ends time.Time
+}
+
+// Release gives back the units u counted, once, each while the window that
+// counted it is still open (after its end there is nothing to give back).
+// A successful login releases its reservation of login_failed this way: it
+// takes back its own unit, never anybody else's, so a success from one
+// client clears nothing that other clients counted.
 func (u *Usage) Release(ctx context.Context) error {
 	if u == nil {
 		return nil
 	}
 	now := u.s.now()
-	for _, k := range u.keys {
-		if err := u.s.Limits.Release(ctx, k, now); err != nil {
+	for _, h := range u.hits {
+		if !now.Before(h.ends) {
+			continue
+		}
+		if err := u.s.Limits.Release(ctx, h.key, now); err != nil {
 			return fmt.Errorf("account: rate limit: %w", err)
 		}
 	}
-	u.keys = nil
+	u.hits = nil
 	return nil
 }
 
 // RateLimit counts one attempt of action against each of its rules
 // (Config.RateLimits, or DefaultRateLimits) and refuses it with
 // CodeTooManyAttempts when any count is then past its rule's Max; the
-// error's RetryAfter is the time left in the longest window refusing.
+// error's RetryAfter is the longest time left among the windows refusing.
 // Counting comes first and is one atomic step per rule, so concurrent
 // attempts cannot all pass a check made before any of them is counted; a
 // refused attempt stays counted (its window does not move). Keys are
 // ratelimit.Key's, per action, rule and subject; keys per key are hashed.
 // A rule per user counts per IP when Subjects.User is 0, and one per key
-// when Subjects.Key is "", each in a counter of its own. An action turned "off" counts nothing and
-// refuses nothing.
+// when Subjects.Key is "", each in a counter of its own. An action turned
+// "off" counts nothing and refuses nothing.
 //
 // The returned Usage gives the attempt back (Release) when the flow
 // decides it must not count, as a right password does for login_failed.
@@ -176,7 +186,7 @@ func (s *Service) RateLimit(ctx context.Context, action string, sub Subjects) (*
 		if err != nil {
 			return nil, fmt.Errorf("account: rate limit %s: %w", action, err)
 		}
-		u.keys = append(u.keys, key)
+		u.hits = append(u.hits, hit{key, c.Ends})
 		if c.Count > r.Max {
 			if e := tooMany(c, now); refused == nil || e.RetryAfter > refused.RetryAfter {
 				refused = e

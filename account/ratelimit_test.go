@@ -174,6 +174,7 @@ func TestSuccessClearsNothingForOthers(t *testing.T) {
 	})
 }
 
+// second returns the error of a call that returns a value and an error.
 func second[T any](_ T, err error) error { return err }
 
 // TestLoginLimitPerIP: login counts every attempt per client IP (30/m),
@@ -446,6 +447,22 @@ func TestRateLimitSubjects(t *testing.T) {
 		if strings.Contains(k, "example.com") {
 			t.Errorf("key %q holds the address as typed", k)
 		}
+	}
+	// A unit counted in a window that has ended is not given back from
+	// the next window.
+	s.Config.RateLimits[account.LimitManageEmail] = "5/m/ip"
+	ipOnly := ratelimit.Key(account.LimitManageEmail, ratelimit.Rule{Max: 5, Window: time.Minute, Per: ratelimit.PerIP}, "203.0.113.112")
+	old, err := s.RateLimit(ctx, account.LimitManageEmail, account.Subjects{IP: "203.0.113.112"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Minute)
+	s.RateLimit(ctx, account.LimitManageEmail, account.Subjects{IP: "203.0.113.112"})
+	if err := old.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.Count(ctx, ipOnly, *now); c.Count != 1 {
+		t.Errorf("a release from an ended window took from the next: count %d, want 1", c.Count)
 	}
 	var nilUsage *account.Usage
 	if err := nilUsage.Release(ctx); err != nil {
