@@ -31,6 +31,11 @@ func (db *DB) provider() (*goose.Provider, error) {
 	opts = append(opts,
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithTableName(versionTable),
+		// Features developed side by side reserve their migration numbers,
+		// so one may land after a higher one was applied (00006 before
+		// 00005). Each migration touches only its own tables: apply the
+		// lower one late rather than refuse to start.
+		goose.WithAllowOutofOrder(true),
 	)
 	return goose.NewProvider(dialect, db.pool, sub, opts...)
 }
