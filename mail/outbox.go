@@ -49,7 +49,8 @@ const (
 // refuses the sender) that an operator fixes before the attempts run out.
 //
 // Set the fields before calling Run or Deliver and do not change them
-// afterwards; the zero value of each field but Store and Mailer works.
+// afterwards; the zero value of each field but Store and Mailer works. An
+// Outbox must not be copied after first use.
 type Outbox struct {
 	// Store holds the messages; required.
 	Store OutboxStore
