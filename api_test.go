@@ -31,6 +31,9 @@ func newApp(t *testing.T, cfg gatehouse.Config, routes func(gh *gatehouse.Gateho
 		cfg.Store = testdb.SQLite(t)
 	}
 	cfg.SecretKey = bytes.Repeat([]byte("k"), 32)
+	if cfg.SiteURL == "" {
+		cfg.SiteURL = "http://gatehouse.test"
+	}
 	if cfg.Passwords == nil {
 		cfg.Passwords = gatehousetest.FastPasswords()
 	}

@@ -29,7 +29,7 @@ func Example() {
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
-	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key})
+	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key, SiteURL: "https://app.example"})
 	if err != nil {
 		panic(err)
 	}

@@ -3,17 +3,23 @@ package gatehouse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/flow"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
@@ -22,11 +28,14 @@ import (
 )
 
 // Store is everything Gatehouse keeps: users, groups and permissions,
-// sessions, and rate-limit counters. *sqlstore.DB implements it.
+// sessions, rate-limit counters, flows (logins in progress, reset keys,
+// codes) and the mail outbox. *sqlstore.DB implements it.
 type Store interface {
 	user.Store
 	session.Store
 	ratelimit.Store
+	flow.Store
+	mail.OutboxStore
 }
 
 // Config configures a Gatehouse. Store and SecretKey are required; every other
@@ -34,11 +43,27 @@ type Store interface {
 type Config struct {
 	// Store keeps all state.
 	Store Store
-	// SecretKey signs cookies; at least 32 bytes of randomness.
+	// SecretKey signs cookies and tokens; at least 32 bytes of randomness.
+	// Each use gets a key of its own derived from it.
 	SecretKey []byte
-	// SiteURL is the public base URL ("https://example.com"). When it is
-	// https, cookies are Secure and the session cookie is "__Host-" prefixed.
+	// SecretKeyFallbacks are older secret keys still accepted when
+	// verifying (Django's SECRET_KEY_FALLBACKS): rotate by putting the old
+	// key here and a new one in SecretKey; drop it once the links and
+	// cookies it signed have expired.
+	SecretKeyFallbacks [][]byte
+	// SiteURL is the public base URL ("https://example.com"); required:
+	// mailed links (email confirmation, password reset) start with it,
+	// never with a request's Host header. When it is https, cookies are
+	// Secure and the session cookie is "__Host-" prefixed.
 	SiteURL string
+	// Mailer delivers the queued mail while Run runs. The default writes
+	// each message to standard error (mail.Console), for development.
+	Mailer mail.Mailer
+	// MailFrom is the From of Gatehouse's mail. The default is the
+	// Mailer's own.
+	MailFrom string
+	// MailDelivery tunes how Run delivers queued mail; its zero value works.
+	MailDelivery MailDelivery
 	// SiteName is shown on pages. The default is "Gatehouse".
 	SiteName string
 	// Passwords hashes and verifies passwords. The default is
@@ -99,6 +124,21 @@ type Gatehouse struct {
 	handler  http.Handler
 	cache    authCache
 	loaders  authctx.Loaders
+	outbox   *mail.Outbox
+}
+
+// MailDelivery tunes the delivery of queued mail (see mail.Outbox, whose
+// defaults apply to zero fields).
+type MailDelivery struct {
+	// Poll is how often the outbox is checked for due messages besides
+	// the wake-ups of this process's enqueues. The default is 5 seconds.
+	Poll time.Duration
+	// MaxAttempts is how many times a message is tried before it is marked
+	// failed. The default is 10.
+	MaxAttempts int
+	// KeepSent is how long sent messages stay listed (without their
+	// bodies). The default is 7 days.
+	KeepSent time.Duration
 }
 
 // New checks cfg and builds a Gatehouse.
@@ -108,6 +148,16 @@ func New(cfg Config) (*Gatehouse, error) {
 	}
 	if len(cfg.SecretKey) < 32 {
 		return nil, errors.New("gatehouse: Config.SecretKey must be at least 32 bytes")
+	}
+	ring, err := keys.New(cfg.SecretKey, cfg.SecretKeyFallbacks...)
+	if err != nil {
+		return nil, errors.New("gatehouse: Config.SecretKeyFallbacks: each key must be at least 32 bytes")
+	}
+	if err := checkSiteURL(cfg.SiteURL); err != nil {
+		return nil, err
+	}
+	if err := cfg.Account.CheckRateLimits(); err != nil {
+		return nil, fmt.Errorf("gatehouse: Config.Account: %w", err)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -144,9 +194,13 @@ func New(cfg Config) (*Gatehouse, error) {
 			cfg.LoginRedirect = "/dashboard/"
 		}
 	}
+	if cfg.Mailer == nil {
+		cfg.Mailer = &mail.Console{W: os.Stderr}
+	}
 	g := &Gatehouse{cfg: cfg, ip: clientip.Resolver{TrustedProxies: cfg.TrustedProxies}}
 	g.account = &account.Service{
-		Users: cfg.Store, Sessions: cfg.Store, Limits: cfg.Store, Passwords: cfg.Passwords, Validators: cfg.Validators,
+		Users: cfg.Store, Sessions: cfg.Store, Limits: cfg.Store, Flows: cfg.Store, Mail: cfg.Store, Keys: ring,
+		Passwords: cfg.Passwords, Validators: cfg.Validators,
 		Config: cfg.Account, Hooks: cfg.Hooks, Log: cfg.Logger, Now: cfg.Now,
 	}
 	g.sessions = session.NewManager(cfg.Store, cfg.Session)
@@ -157,12 +211,15 @@ func New(cfg Config) (*Gatehouse, error) {
 		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,
-		SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
+		SiteURL: cfg.SiteURL, MailFrom: cfg.MailFrom, SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
 	})
 	if err != nil {
 		return nil, err
 	}
 	g.web = w
+	g.account.Notices = w.Notices()
+	g.outbox = &mail.Outbox{Store: cfg.Store, Mailer: cfg.Mailer, Log: cfg.Logger, Now: cfg.Now,
+		Poll: cfg.MailDelivery.Poll, MaxAttempts: cfg.MailDelivery.MaxAttempts, KeepSent: cfg.MailDelivery.KeepSent}
 	mux := http.NewServeMux()
 	g.Mount(mux)
 	w.RegisterNotFound(mux)
@@ -232,16 +289,21 @@ func (g *Gatehouse) HasPerm(ctx context.Context, perm string, obj any) bool {
 }
 
 // Authenticate checks credentials as the login form does (throttling,
-// equal timing, hash upgrade) without starting a session.
-func (g *Gatehouse) Authenticate(ctx context.Context, login, pw string, c account.Client) (*user.User, error) {
+// equal timing, hash upgrade) and returns the login they begin; no session
+// exists yet (see Login). l.User() is the user.
+func (g *Gatehouse) Authenticate(ctx context.Context, login, pw string, c account.Client) (*account.Login, error) {
 	return g.account.Login(ctx, account.LoginInput{Login: login, Password: pw}, c)
 }
 
-// Login starts a session for u on the response (a new token: any session the
-// request carried ends).
-func (g *Gatehouse) Login(w http.ResponseWriter, r *http.Request, u *user.User, remember bool) error {
-	_, err := g.sessions.Start(w, r, u.ID, remember, g.ip.IP(r), r.UserAgent())
-	return err
+// Login answers the request with the next step of l, a login that
+// Authenticate (or account.Service's Signup) began: a redirect to the page
+// of its next stage (a verified email, later a second factor), which
+// finishes it; or, when none is left, a new session (any session the
+// request carried ends) and a redirect to l.Next, else
+// Config.LoginRedirect. Set l.Remember and l.Next first. No call starts a
+// session around a pending stage.
+func (g *Gatehouse) Login(w http.ResponseWriter, r *http.Request, l *account.Login) {
+	g.web.ContinueLogin(w, r, l)
 }
 
 // Logout ends the request's session and clears the cookie.
@@ -249,23 +311,13 @@ func (g *Gatehouse) Logout(w http.ResponseWriter, r *http.Request) error {
 	return g.sessions.End(w, r)
 }
 
-// DeleteExpired deletes the sessions past their idle or absolute expiry and
-// the rate-limit counters whose window has ended, and returns how many
-// sessions went. Expiry is enforced on every request regardless; this only
-// reclaims space. The standalone server runs it every ten minutes.
-func (g *Gatehouse) DeleteExpired(ctx context.Context) (int64, error) {
-	now := g.cfg.Now()
-	// Idle past the longest idle timeout (remember-me's) is dead for every
-	// session; shorter-lived ones are refused on use and go at their
-	// absolute expiry.
-	n, err := g.cfg.Store.DeleteExpired(ctx, now, now.Add(-g.sessions.Config().RememberIdleTimeout))
-	if err != nil {
-		return 0, err
+// checkSiteURL refuses a missing or malformed Config.SiteURL.
+func checkSiteURL(s string) error {
+	u, err := url.Parse(s)
+	if s == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("gatehouse: Config.SiteURL must be the site's public base URL, such as https://example.com or http://localhost:8080 in development (mailed links start with it), got %q", s)
 	}
-	if _, err := g.cfg.Store.DeleteExpiredLimits(ctx, now); err != nil {
-		return n, err
-	}
-	return n, nil
+	return nil
 }
 
 // ClientIP returns the client address of r per the trusted-proxy settings.
@@ -291,17 +343,4 @@ func (g *Gatehouse) EnsurePermissions(ctx context.Context, perms ...user.Permiss
 		}
 	}
 	return nil
-}
-
-// demoPermission is the permission the demo page /secret/ requires.
-var demoPermission = user.Permission{AppLabel: "demo", Codename: "view_secret", Name: "Can view the secret page"}
-
-// Setup creates in the store what the configuration needs and does not
-// exist yet: with Config.Demo, the permission demo.view_secret of the demo's
-// /secret/ page. Call it once at startup, after the store's migrations.
-func (g *Gatehouse) Setup(ctx context.Context) error {
-	if !g.cfg.Demo {
-		return nil
-	}
-	return g.EnsurePermissions(ctx, demoPermission)
 }

@@ -594,16 +594,24 @@ func TestSessionsPageListsAndEndsSessions(t *testing.T) {
 	if len(mine) != 2 {
 		t.Fatalf("ruth has %d sessions", len(mine))
 	}
-	resp, body = post(t, a, srv, "/accounts/sessions/", url.Values{"all": {"1"}, "password": {"wrong"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "incorrectly") {
-		t.Fatalf("stale session ended others without the password: %d", resp.StatusCode)
+	resp, _ = post(t, a, srv, "/accounts/sessions/", url.Values{"all": {"1"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/accounts/reauthenticate/?next=%2Faccounts%2Fsessions%2F" {
+		t.Fatalf("a stale session's POST = %d to %q, want the reauthentication page", resp.StatusCode, loc)
 	}
 	if resp, _ := get(t, b, srv, "/dashboard/"); resp.StatusCode != 200 {
 		t.Fatal("the other session ended without re-authentication")
 	}
-	resp, _ = post(t, a, srv, "/accounts/sessions/", url.Values{"all": {"1"}, "password": {goodPassword}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("end all = %d", resp.StatusCode)
+	resp, body = post(t, a, srv, "/accounts/reauthenticate/", url.Values{"password": {"wrong"}, "next": {"/accounts/sessions/"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "incorrectly") {
+		t.Fatalf("reauthentication with a wrong password = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, b, srv, "/dashboard/"); resp.StatusCode != 200 {
+		t.Fatal("the other session ended on a wrong password")
+	}
+	// The right password resumes the interrupted POST: all others end.
+	resp, _ = post(t, a, srv, "/accounts/reauthenticate/", url.Values{"password": {goodPassword}, "next": {"/accounts/sessions/"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/accounts/sessions/" {
+		t.Fatalf("reauthentication = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if resp, _ := get(t, b, srv, "/dashboard/"); resp.StatusCode != http.StatusFound {
 		t.Fatal("the other session survived")

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
@@ -36,7 +38,7 @@ func (c *countingHasher) Hash(p string) (string, error) { c.n.Add(1); return c.H
 
 func newService(db *sqlstore.DB) (*account.Service, *countingHasher) {
 	h := &countingHasher{Hasher: password.Argon2Hasher{Memory: 1024, Time: 1, Threads: 1}}
-	return &account.Service{Users: db, Sessions: db, Limits: db, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
+	return &account.Service{Users: db, Sessions: db, Limits: db, Flows: db, Keys: testKeys, Mail: db, Notices: plainNotices{}, Passwords: password.NewSet(h, password.DefaultSet().Accepted...),
 		Config: account.Config{RateLimits: map[string]string{account.LimitSignup: "1000/m/ip"}}}, h
 }
 
@@ -86,7 +88,8 @@ func TestParallelFailuresCountedExactly(t *testing.T) {
 		s.Config.RateLimits[account.LimitLogin] = "off"
 		s.Config.RateLimits[account.LimitLoginFailed] = "1000/h/ip,5/300s/key"
 		ctx := context.Background()
-		u, err := s.Signup(ctx, account.SignupInput{Username: "target", Password1: pw, Password2: pw}, account.Client{IP: "198.51.100.1"})
+		uLogin, err := s.Signup(ctx, account.SignupInput{Username: "target", Password1: pw, Password2: pw}, account.Client{IP: "198.51.100.1"})
+		u := userOf(uLogin, err)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,10 +151,10 @@ func TestEqualWork(t *testing.T) {
 	ctx := context.Background()
 	c := account.Client{IP: "203.0.113.8"}
 	s.Signup(ctx, account.SignupInput{Username: "real", Password1: pw, Password2: pw}, c)
-	inactive, _ := s.Signup(ctx, account.SignupInput{Username: "sleeper", Password1: pw, Password2: pw}, c)
+	inactive := userOf(s.Signup(ctx, account.SignupInput{Username: "sleeper", Password1: pw, Password2: pw}, c))
 	inactive.IsActive = false
 	db.UpdateUser(ctx, inactive)
-	social, _ := s.Signup(ctx, account.SignupInput{Username: "socialonly", Password1: pw, Password2: pw}, c)
+	social := userOf(s.Signup(ctx, account.SignupInput{Username: "socialonly", Password1: pw, Password2: pw}, c))
 	db.SetPassword(ctx, social.ID, s.Passwords.Unusable())
 	s.Passwords.VerifyDummy(ctx, "warm-up") // gatehouse.New does this at start
 	for _, tc := range []struct{ login, password string }{
@@ -237,7 +240,7 @@ func TestChangePasswordNeedsCurrent(t *testing.T) {
 	s, _ := newService(db)
 	ctx := context.Background()
 	c := account.Client{IP: "203.0.113.12"}
-	u, _ := s.Signup(ctx, account.SignupInput{Username: "zoe", Password1: pw, Password2: pw}, c)
+	u := userOf(s.Signup(ctx, account.SignupInput{Username: "zoe", Password1: pw, Password2: pw}, c))
 	newPw := "an entirely new passphrase"
 	cur, other := newSession(t, db, u, time.Now()), newSession(t, db, u, time.Now())
 	if err := s.ChangePassword(ctx, u, cur, account.ChangePasswordInput{Old: "guess", Password1: newPw, Password2: newPw}, c); !account.HasCode(err, account.CodePasswordIncorrect) {
@@ -283,14 +286,18 @@ func TestReauthenticateAndEndSessions(t *testing.T) {
 	s.Now = func() time.Time { return now }
 	ctx := context.Background()
 	c := account.Client{IP: "203.0.113.14"}
-	u, err := s.Signup(ctx, account.SignupInput{Username: "una", Password1: pw, Password2: pw}, c)
+	uLogin, err := s.Signup(ctx, account.SignupInput{Username: "una", Password1: pw, Password2: pw}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.LastLogin.IsZero() {
-		t.Error("signup signs in but left last_login empty")
+	u, err := s.CompleteLogin(ctx, uLogin, c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	v, _ := s.Signup(ctx, account.SignupInput{Username: "vic", Password1: pw, Password2: pw}, c)
+	if stored, _ := db.User(ctx, u.ID); stored.LastLogin.IsZero() {
+		t.Error("the signup's login left last_login empty")
+	}
+	v := userOf(s.Signup(ctx, account.SignupInput{Username: "vic", Password1: pw, Password2: pw}, c))
 	cur := newSession(t, db, u, now.Add(-10*time.Minute))
 	mine, theirs := newSession(t, db, u, now), newSession(t, db, v, now)
 	if err := s.EndSessions(ctx, u, cur, "", c); !account.HasCode(err, account.CodeReauthenticationRequired) {
@@ -333,4 +340,31 @@ func TestReauthenticateAndEndSessions(t *testing.T) {
 func newID() string {
 	_, id := session.NewToken()
 	return id
+}
+
+// userOf returns the user of a signup's login (nil when it failed).
+func userOf(l *account.Login, err error) *user.User {
+	if err != nil || l == nil {
+		return nil
+	}
+	return l.User()
+}
+
+// testKeys is the key ring of the tests' services.
+var testKeys = func() *keys.Ring {
+	r, err := keys.New([]byte("a test secret key of at least 32 bytes"))
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
+
+// plainNotices renders account mail as one line of text naming what it
+// carries, for tests that read the queued message: the HTML pages' package
+// has the real templates (tested there and over HTTP).
+type plainNotices struct{}
+
+func (plainNotices) Render(n account.Notice) (*mail.Message, error) {
+	return &mail.Message{To: []string{n.To}, Subject: string(n.Kind),
+		Text: fmt.Sprintf("kind=%s key=%s code=%s valid=%s", n.Kind, n.Key, n.Code, n.ValidFor)}, nil
 }

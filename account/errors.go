@@ -27,6 +27,22 @@ const (
 	// CodeReauthenticationRequired: the action needs the password again
 	// (the last authentication is older than ReauthenticationTimeout).
 	CodeReauthenticationRequired = "reauthentication_required"
+	// CodeStagePending: the login has a stage left (see Login, NextStage).
+	CodeStagePending = "stage_pending"
+	// CodeLoginExpired: no login (or reset) in progress: it expired,
+	// finished, or never began in this browser.
+	CodeLoginExpired = "login_expired"
+	// CodeCodeIncorrect: a mailed code was mistyped (attempts remain).
+	CodeCodeIncorrect = "code_incorrect"
+	// CodeCodeExpired: a mailed code expired or ran out of attempts; ask
+	// for a new one.
+	CodeCodeExpired = "code_expired"
+	// CodeConfirmationInvalid: an email confirmation link is wrong,
+	// expired, or for an address that changed.
+	CodeConfirmationInvalid = "confirmation_invalid"
+	// CodeResetKeyInvalid: a password-reset link is wrong, expired or
+	// already used.
+	CodeResetKeyInvalid = "reset_key_invalid"
 )
 
 // Error is one problem a user can act on: a stable Code, the form Field it

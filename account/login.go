@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -36,7 +35,10 @@ const maxLoginLength = user.MaxEmailLength
 // logins. A right password gives its reservation back (allauth's rollback:
 // it takes back its own unit and clears nothing), so successful logins
 // never lock anyone.
-func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.User, error) {
+//
+// The answer is a Login, not a session: the login may still have stages to
+// pass (a verified email …); CompleteLogin records it once none is left.
+func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Login, error) {
 	if _, err := s.RateLimit(ctx, LimitLogin, Subjects{IP: c.IP}); err != nil {
 		if limited(err) {
 			s.failed(in.Login, CodeTooManyAttempts, c)
@@ -92,16 +94,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*user.Use
 	if err := reserved.Release(ctx); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
 	}
-	now := s.now()
-	u.LastLogin = now.UTC().Truncate(time.Microsecond)
-	if err := s.Users.SetLastLogin(ctx, u.ID, u.LastLogin); err != nil {
-		return nil, fmt.Errorf("account: login: %w", err)
-	}
-	s.log().Info("login", "event", "login_ok", "user_id", u.ID, "ip", c.IP)
-	if s.Hooks.AfterLogin != nil {
-		s.Hooks.AfterLogin(u, c)
-	}
-	return u, nil
+	return s.newLogin(u, "password"), nil
 }
 
 func (s *Service) failed(login, code string, c Client) {

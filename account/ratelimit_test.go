@@ -86,7 +86,8 @@ func TestGoodLoginsNeverLock(t *testing.T) {
 		s, _ := newService(db)
 		ctx := context.Background()
 		c := account.Client{IP: "203.0.113.20"}
-		u, err := s.Signup(ctx, account.SignupInput{Username: "gail", Email: "gail@example.com", Password1: pw, Password2: pw}, c)
+		uLogin, err := s.Signup(ctx, account.SignupInput{Username: "gail", Email: "gail@example.com", Password1: pw, Password2: pw}, c)
+		u := userOf(uLogin, err)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,8 +261,8 @@ func TestChangePasswordLimit(t *testing.T) {
 	now := fixedClock(s)
 	ctx := context.Background()
 	c := account.Client{IP: "203.0.113.80"}
-	u, _ := s.Signup(ctx, account.SignupInput{Username: "cora", Password1: pw, Password2: pw}, c)
-	v, _ := s.Signup(ctx, account.SignupInput{Username: "dora", Password1: pw, Password2: pw}, c)
+	u := userOf(s.Signup(ctx, account.SignupInput{Username: "cora", Password1: pw, Password2: pw}, c))
+	v := userOf(s.Signup(ctx, account.SignupInput{Username: "dora", Password1: pw, Password2: pw}, c))
 	for i := range 5 {
 		err := s.ChangePassword(ctx, u, nil, account.ChangePasswordInput{Old: pw, Password1: "a new passphrase", Password2: "mismatch"}, c)
 		if !account.HasCode(err, account.CodePasswordMismatch) {
@@ -298,8 +299,8 @@ func TestReauthenticateLimit(t *testing.T) {
 	now := fixedClock(s)
 	ctx := context.Background()
 	c := account.Client{IP: "203.0.113.90"}
-	u, _ := s.Signup(ctx, account.SignupInput{Username: "rita", Password1: pw, Password2: pw}, c)
-	v, _ := s.Signup(ctx, account.SignupInput{Username: "sara", Password1: pw, Password2: pw}, c)
+	u := userOf(s.Signup(ctx, account.SignupInput{Username: "rita", Password1: pw, Password2: pw}, c))
+	v := userOf(s.Signup(ctx, account.SignupInput{Username: "sara", Password1: pw, Password2: pw}, c))
 	sess, other := newSession(t, db, u, *now), newSession(t, db, v, *now)
 	for i := range 10 {
 		if err := s.Reauthenticate(ctx, u, sess, pw, c); err != nil {

@@ -1,9 +1,13 @@
 package account
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/flow"
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
@@ -49,7 +53,58 @@ type Config struct {
 	// UsernameBlocklist holds usernames nobody may take (canonical compare).
 	// The default blocks a few operator names: admin, root, administrator, …
 	UsernameBlocklist []string
+
+	// EmailVerification is allauth's EMAIL_VERIFICATION: EmailVerificationOptional
+	// (the default) mails a confirmation at signup; EmailVerificationMandatory
+	// also holds every login at a stage until an address is verified;
+	// EmailVerificationNone mails nothing.
+	EmailVerification EmailVerification
+	// EmailVerificationByCode confirms addresses with a mailed code typed on
+	// /accounts/confirm-email/ instead of a link (allauth's
+	// EMAIL_VERIFICATION_BY_CODE_ENABLED); the link URLs then answer 404.
+	EmailVerificationByCode bool
+	// EmailConfirmationExpiry: the default is 3 days
+	// (EMAIL_CONFIRMATION_EXPIRE_DAYS).
+	EmailConfirmationExpiry time.Duration
+	// EmailVerificationCodeTimeout: the default is 10 minutes (SECURITY.md
+	// R5; allauth's is 15).
+	EmailVerificationCodeTimeout time.Duration
+	// PasswordResetByCode resets passwords with a mailed code instead of a
+	// link (PASSWORD_RESET_BY_CODE_ENABLED).
+	PasswordResetByCode bool
+	// PasswordResetTimeout bounds a reset link's life: the default is 1
+	// hour (SECURITY.md R1; Django's PASSWORD_RESET_TIMEOUT is 3 days).
+	PasswordResetTimeout time.Duration
+	// PasswordResetCodeTimeout: the default is 3 minutes
+	// (PASSWORD_RESET_BY_CODE_TIMEOUT).
+	PasswordResetCodeTimeout time.Duration
+	// LoginOnPasswordReset signs the user in after a reset
+	// (LOGIN_ON_PASSWORD_RESET), through the login's stages.
+	LoginOnPasswordReset bool
+	// QuietUnknownAccounts stops the "no account uses this address" mail a
+	// reset request for an unknown address gets (allauth's
+	// EMAIL_UNKNOWN_ACCOUNTS=False).
+	QuietUnknownAccounts bool
+	// RevealTakenEmails turns enumeration prevention off at signup: with
+	// mandatory verification a taken address is then a field error, as with
+	// optional verification (allauth's PREVENT_ENUMERATION=False).
+	RevealTakenEmails bool
+	// CodeMaxAttempts bounds the tries at one mailed code: the default is 3.
+	CodeMaxAttempts int
+	// LoginTimeout bounds a login in progress (its stages): the default is
+	// 15 minutes (LOGIN_TIMEOUT).
+	LoginTimeout time.Duration
 }
+
+// EmailVerification is Config.EmailVerification.
+type EmailVerification string
+
+// Email verification modes, as allauth's.
+const (
+	EmailVerificationOptional  EmailVerification = "optional"
+	EmailVerificationMandatory EmailVerification = "mandatory"
+	EmailVerificationNone      EmailVerification = "none"
+)
 
 // Hooks are optional callbacks, allauth's adapter and signals without the
 // god class. Each runs synchronously; a Before hook's error aborts the flow.
@@ -64,6 +119,11 @@ type Hooks struct {
 	OnLoginFailed func(login string, code string, c Client)
 	// OnPasswordChanged runs after a password change.
 	OnPasswordChanged func(u *user.User, c Client)
+	// OnEmailConfirmed runs after an address of the user is verified.
+	OnEmailConfirmed func(ctx context.Context, userID int64, email string, c Client)
+	// OnPasswordReset runs after a password reset (OnPasswordChanged runs
+	// too).
+	OnPasswordReset func(ctx context.Context, u *user.User, c Client)
 }
 
 // Service runs the account flows over a user store.
@@ -80,6 +140,74 @@ type Service struct {
 	Log        *slog.Logger
 	// Now is the clock; the default is time.Now.
 	Now func() time.Time
+
+	// Flows keep logins in progress, reset keys and codes between requests.
+	Flows flow.Store
+	// Keys derive the keys of tokens and codes from the secret key.
+	Keys *keys.Ring
+	// Mail queues account mail outside a store transaction (a store whose
+	// transactions are queues, as sqlstore's, queues there instead).
+	Mail mail.Queue
+	// Notices renders account mail.
+	Notices Notices
+	// Stages are extra login stages, after the built-in ones (verified
+	// email): a second factor and such plug in here.
+	Stages []Stage
+}
+
+// Defaults of Config's durations and counts.
+const (
+	defaultEmailConfirmationExpiry  = 3 * 24 * time.Hour
+	defaultEmailVerificationCodeTTL = 10 * time.Minute
+	defaultPasswordResetTimeout     = time.Hour
+	defaultPasswordResetCodeTTL     = 3 * time.Minute
+	defaultCodeMaxAttempts          = 3
+	defaultLoginTimeout             = 15 * time.Minute
+)
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// EmailVerificationMode returns Config.EmailVerification or its default.
+func (s *Service) EmailVerificationMode() EmailVerification {
+	if s.Config.EmailVerification == "" {
+		return EmailVerificationOptional
+	}
+	return s.Config.EmailVerification
+}
+
+func (s *Service) emailConfirmationExpiry() time.Duration {
+	return orDuration(s.Config.EmailConfirmationExpiry, defaultEmailConfirmationExpiry)
+}
+func (s *Service) emailCodeTTL() time.Duration {
+	return orDuration(s.Config.EmailVerificationCodeTimeout, defaultEmailVerificationCodeTTL)
+}
+func (s *Service) passwordResetTimeout() time.Duration {
+	return orDuration(s.Config.PasswordResetTimeout, defaultPasswordResetTimeout)
+}
+func (s *Service) resetCodeTTL() time.Duration {
+	return orDuration(s.Config.PasswordResetCodeTimeout, defaultPasswordResetCodeTTL)
+}
+
+// ResetTimeout returns how long a reset link lives
+// (Config.PasswordResetTimeout or its default).
+func (s *Service) ResetTimeout() time.Duration { return s.passwordResetTimeout() }
+
+// ResetCodeTimeout returns how long a reset code lives.
+func (s *Service) ResetCodeTimeout() time.Duration { return s.resetCodeTTL() }
+
+func (s *Service) loginTimeout() time.Duration {
+	return orDuration(s.Config.LoginTimeout, defaultLoginTimeout)
+}
+func (s *Service) codeMaxAttempts() int {
+	if s.Config.CodeMaxAttempts <= 0 {
+		return defaultCodeMaxAttempts
+	}
+	return s.Config.CodeMaxAttempts
 }
 
 func (s *Service) now() time.Time {

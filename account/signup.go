@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -18,15 +19,28 @@ type SignupInput struct {
 	Email     string
 	Password1 string
 	Password2 string
+	// Language is the pages' language at signup ("en", "ru"), kept for
+	// the user's mail.
+	Language string
 }
 
-// Signup validates the input, creates an active user and returns it. All field
-// problems are reported at once as Errors. Uniqueness of the canonical
-// username and email is the database's: of concurrent signups for one name
-// exactly one wins and the others get CodeUsernameTaken. Every attempt
-// counts against LimitSignup (per client IP), before any check: the
-// answers tell whether a username or an address is taken.
-func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.User, error) {
+// Signup validates the input, creates an active user and returns the login
+// it begins: its session starts once CompleteLogin finds no stage pending
+// (with mandatory email verification, not before an address is
+// confirmed). All field problems are reported at once as Errors.
+// Uniqueness of the canonical username and email is the database's: of
+// concurrent signups for one name exactly one wins and the others get
+// CodeUsernameTaken. Every attempt counts against LimitSignup (per client
+// IP), before any check.
+//
+// Unless verification is "none", a confirmation (a link, or in code mode a
+// code kept in the Login) is mailed in the transaction that creates the
+// user. With mandatory verification and enumeration prevention on (the
+// default), an address another account uses is not reported: the signup
+// answers like a fresh one, with a stand-in Login that never completes, and
+// the address's owner is mailed that someone tried (at most once per
+// confirm_email cooldown).
+func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login, error) {
 	if s.Config.SignupClosed {
 		return nil, &Error{Code: CodeSignupClosed}
 	}
@@ -39,6 +53,18 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 	if err != nil {
 		return nil, fmt.Errorf("account: signup: %w", err)
 	}
+	taken := false
+	if s.hidesTakenEmails() {
+		kept := errs[:0]
+		for _, e := range errs {
+			if e.Code == CodeEmailTaken {
+				taken = true
+				continue
+			}
+			kept = append(kept, e)
+		}
+		errs = kept
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -47,9 +73,12 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 			return nil, err
 		}
 	}
-	encoded, err := s.Passwords.Hash(ctx, in.Password1)
+	encoded, err := s.Passwords.Hash(ctx, in.Password1) // a stand-in costs the same hash
 	if err != nil {
 		return nil, fmt.Errorf("account: signup: %w", err)
+	}
+	if taken {
+		return s.standInSignup(ctx, in, c)
 	}
 	now := s.now()
 	u := &user.User{
@@ -58,17 +87,76 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*user.U
 		Password:   encoded,
 		IsActive:   true,
 		DateJoined: now.UTC().Truncate(time.Microsecond),
-		// A signup signs the new user in, so it is their first login.
-		LastLogin: now.UTC().Truncate(time.Microsecond),
+		Language:   in.Language,
 	}
-	if err := s.Users.CreateUser(ctx, u); err != nil {
+	l := s.newLogin(u, "signup")
+	mailNow := false
+	if u.Email != "" && s.EmailVerificationMode() != EmailVerificationNone {
+		_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(u.Email)})
+		if err != nil && !limited(err) {
+			return nil, err
+		}
+		mailNow = err == nil
+	}
+	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		l.UserID = u.ID
+		if !mailNow {
+			return nil
+		}
+		l.MailedAt = now.UTC()
+		return s.mailConfirmation(ctx, tx, q, l, u, u.Email)
+	})
+	if err != nil {
+		if AsErrors(err) != nil {
+			return nil, err
+		}
 		return nil, duplicateToError(err, "account: signup")
 	}
 	s.log().Info("signup", "event", "signup", "user_id", u.ID, "ip", c.IP)
 	if s.Hooks.AfterSignup != nil {
 		s.Hooks.AfterSignup(u, c)
 	}
-	return u, nil
+	return l, nil
+}
+
+// hidesTakenEmails reports whether signup keeps a taken address secret
+// (mandatory verification with enumeration prevention on).
+func (s *Service) hidesTakenEmails() bool {
+	return s.EmailVerificationMode() == EmailVerificationMandatory && !s.Config.RevealTakenEmails
+}
+
+// EmailRequired reports whether signup needs an address:
+// Config.EmailRequired, or mandatory verification.
+func (s *Service) EmailRequired() bool {
+	return s.Config.EmailRequired || s.EmailVerificationMode() == EmailVerificationMandatory
+}
+
+// standInSignup answers a signup with a taken address like a fresh one
+// (see Signup) and tells the address's owner.
+func (s *Service) standInSignup(ctx context.Context, in SignupInput, c Client) (*Login, error) {
+	now := s.now().UTC()
+	l := &Login{Method: "signup", Email: in.Email, StartedAt: now, MailedAt: now, Phantom: true}
+	_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(in.Email)})
+	switch {
+	case limited(err):
+	case err != nil:
+		return nil, err
+	default:
+		owner, err := s.Users.UserByEmail(ctx, in.Email)
+		if err != nil && !errors.Is(err, user.ErrNotFound) {
+			return nil, fmt.Errorf("account: signup: %w", err)
+		}
+		if owner != nil {
+			if err := s.send(ctx, s.Mail, Notice{Kind: NoticeAccountAlreadyExists, To: in.Email, User: owner}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.log().Info("signup with a taken address", "event", "signup_email_taken", "ip", c.IP)
+	return l, nil
 }
 
 // checkSignup collects every field problem of a signup.
@@ -89,7 +177,7 @@ func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, err
 		}
 	}
 	switch {
-	case in.Email == "" && s.Config.EmailRequired:
+	case in.Email == "" && s.EmailRequired():
 		errs = append(errs, fieldErr("email", CodeRequired, nil))
 	case in.Email != "" && user.ValidateEmail(in.Email) != nil:
 		errs = append(errs, fieldErr("email", CodeEmailInvalid, nil))

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse"
+	"github.com/gatehouse-auth/gatehouse/mail"
+	"github.com/gatehouse-auth/gatehouse/mail/mailtest"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -54,12 +56,15 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
+	hs := httptest.NewUnstartedServer(nil)
 	cfg := gatehouse.Config{
 		Store:     db,
 		SecretKey: key,
+		SiteURL:   "http://" + hs.Listener.Addr().String(),
 		Demo:      true,
 		Passwords: FastPasswords(),
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Mailer:    &mail.Console{W: io.Discard},
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -71,9 +76,32 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err := gh.Setup(ctx); err != nil {
 		t.Fatalf("gatehousetest: permissions: %v", err)
 	}
-	srv := httptest.NewServer(gh.Handler())
-	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, DBURL: dbURL, Gatehouse: gh, DB: db, HTTP: srv}
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- gh.Run(runCtx) }()
+	t.Cleanup(func() { // before the database closes (cleanups run last first)
+		stop()
+		if err := <-ran; err != nil {
+			t.Errorf("gatehousetest: run: %v", err)
+		}
+	})
+	hs.Config.Handler = gh.Handler()
+	hs.Start()
+	t.Cleanup(hs.Close)
+	return &Server{URL: hs.URL, DBURL: dbURL, Gatehouse: gh, DB: db, HTTP: hs}
+}
+
+// Mail sends the server's mail (delivered by Gatehouse.Run from the
+// outbox) to sink, a real SMTP server started by mailtest.Start.
+func Mail(sink *mailtest.Sink) Option {
+	return func(c *gatehouse.Config) {
+		m, err := mail.FromURL("smtp", "", sink.SMTPURL(), "gatehouse@example.com")
+		if err != nil {
+			panic("gatehousetest: mail: " + err.Error())
+		}
+		c.Mailer = m
+		c.MailDelivery.Poll = 50 * time.Millisecond
+	}
 }
 
 // CreateUser stores an active user with the password (validators are not run).

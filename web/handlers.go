@@ -53,6 +53,14 @@ type Options struct {
 	LoginRedirect string
 	// LogoutRedirect: the default is "/".
 	LogoutRedirect string
+	// SiteURL is the site's public base URL: mailed links start with it,
+	// never with a request's Host header.
+	SiteURL string
+	// MailFrom is the From of account mail ("" for the mailer's default).
+	MailFrom string
+	// StageURLs are the pages of login stages added to
+	// account.Service.Stages, by stage name.
+	StageURLs map[string]string
 	// Demo mounts the demo site: /, /dashboard/ and /secret/.
 	Demo bool
 	// SecureCookies marks the flash and language cookies Secure.
@@ -69,6 +77,7 @@ type Handlers struct {
 	rendered   sync.Map                                 // cacheKey → []byte (anonymous pages)
 	queryPages atomic.Int32                             // entries of rendered for URIs with a query
 	catalogs   *Catalogs
+	mail       *MailRenderer
 	static     http.Handler
 	urls       *URLs
 	// minLength is the MinimumLength validator's minimum, shown in the rules.
@@ -114,7 +123,8 @@ func New(opts Options) (*Handlers, error) {
 	h := &Handlers{opts: opts, pages: pages, catalogs: cats, urls: &URLs{
 		Home: "/", Dashboard: opts.LoginRedirect, Login: opts.LoginURL, Signup: "/accounts/signup/",
 		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
-		Sessions: "/accounts/sessions/",
+		Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
+		ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/",
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
@@ -126,6 +136,9 @@ func New(opts Options) (*Handlers, error) {
 		}
 	}
 	h.static = http.StripPrefix(opts.StaticPrefix, staticHandler(staticFS))
+	if h.mail, err = newMailRenderer(fsys, cats, opts); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -134,6 +147,9 @@ func setDefault(s *string, v string) {
 		*s = v
 	}
 }
+
+// Notices returns the renderer of account mail, for account.Service.Notices.
+func (h *Handlers) Notices() *MailRenderer { return h.mail }
 
 // Catalogs returns the loaded message catalogs.
 func (h *Handlers) Catalogs() *Catalogs { return h.catalogs }
@@ -152,6 +168,22 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/password/change/", h.requireLogin(h.passwordChange))
 	mux.HandleFunc("GET /accounts/sessions/", h.requireLogin(h.sessions))
 	mux.HandleFunc("POST /accounts/sessions/", h.requireLogin(h.sessions))
+	mux.HandleFunc("GET /accounts/confirm-email/", h.confirmEmail)
+	mux.HandleFunc("POST /accounts/confirm-email/", h.confirmEmail)
+	mux.HandleFunc("GET /accounts/confirm-email/{key}/", h.confirmEmailKey)
+	mux.HandleFunc("POST /accounts/confirm-email/{key}/", h.confirmEmailKey)
+	mux.HandleFunc("GET /accounts/password/reset/", h.passwordReset)
+	mux.HandleFunc("POST /accounts/password/reset/", h.passwordReset)
+	mux.HandleFunc("GET /accounts/password/reset/done/", h.passwordResetDone)
+	mux.HandleFunc("GET /accounts/password/reset/key/done/", h.passwordResetKeyDone)
+	mux.HandleFunc("GET /accounts/password/reset/key/{key}/", h.passwordResetKey)
+	mux.HandleFunc("POST /accounts/password/reset/key/{key}/", h.passwordResetKey)
+	mux.HandleFunc("GET /accounts/password/reset/confirm/", h.passwordResetCode)
+	mux.HandleFunc("POST /accounts/password/reset/confirm/", h.passwordResetCode)
+	mux.HandleFunc("GET /accounts/password/reset/complete/", h.passwordResetComplete)
+	mux.HandleFunc("POST /accounts/password/reset/complete/", h.passwordResetComplete)
+	mux.HandleFunc("GET /accounts/reauthenticate/", h.requireLogin(h.reauthenticate))
+	mux.HandleFunc("POST /accounts/reauthenticate/", h.requireLogin(h.reauthenticate))
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
 		mux.HandleFunc("GET /{$}", h.home)

@@ -36,7 +36,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p.Form = formValues(r, "login", "remember")
 	in := account.LoginInput{Login: r.PostFormValue("login"), Password: r.PostFormValue("password")}
 	c := h.client(r)
-	u, err := h.opts.Account.Login(r.Context(), in, c)
+	l, err := h.opts.Account.Login(r.Context(), in, c)
 	if err != nil {
 		status := http.StatusOK
 		switch {
@@ -51,12 +51,15 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, p)
 		return
 	}
-	h.signIn(w, r, u, r.PostFormValue("remember") != "", c, p.Next, "flash.logged_in")
+	l.Remember, l.Next = r.PostFormValue("remember") != "", p.Next
+	h.continueLogin(w, r, l, "", "flash.logged_in")
 }
 
-// signIn starts a session for u (a new token: the one the browser carried
-// ends), leaves a flash message and goes to the safe next or LoginRedirect.
-func (h *Handlers) signIn(w http.ResponseWriter, r *http.Request, u *user.User, remember bool, c account.Client, next, flashKey string) {
+// startSession starts a session for u (a new token: the one the browser
+// carried ends), leaves a flash message and goes to the safe next or
+// LoginRedirect. Only a login whose stages are all passed gets here
+// (continueLogin).
+func (h *Handlers) startSession(w http.ResponseWriter, r *http.Request, u *user.User, remember bool, c account.Client, next, flashKey string) {
 	if _, err := h.opts.Sessions.Start(w, r, u.ID, remember, c.IP, c.UserAgent); err != nil {
 		h.internalError(w, r, "sign in: session", err)
 		return

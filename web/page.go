@@ -54,6 +54,9 @@ type URLs struct {
 	PasswordChange string
 	Sessions       string
 	SetLang        string
+	PasswordReset  string // "/accounts/password/reset/"; its steps are below it
+	ConfirmEmail   string // the email stage: "/accounts/confirm-email/"
+	Reauthenticate string
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }
 

@@ -52,7 +52,7 @@ func parsePages(fsys overlay, cats *Catalogs) (map[string]map[string]*template.T
 		out[lang] = make(map[string]*template.Template, len(pages))
 		for _, p := range pages {
 			name := strings.TrimSuffix(path.Base(p), ".html")
-			t := template.New(name)
+			t := template.New(name).Funcs(pageFuncs)
 			for _, f := range append(append([]string(nil), shared...), p) {
 				if _, err := t.New(path.Base(f)).Parse(translate(sources[f], l)); err != nil {
 					return nil, fmt.Errorf("web: page %s (%s): %w", name, f, err)

@@ -26,12 +26,7 @@ func (h *Handlers) passwordChange(w http.ResponseWriter, r *http.Request) {
 		Password2: r.PostFormValue("password2"),
 	}
 	if err := h.opts.Account.ChangePassword(r.Context(), u, sess, in, h.client(r)); err != nil {
-		if account.AsErrors(err) == nil {
-			h.internalError(w, r, "password change", err)
-			return
-		}
-		formFromErrors(p.L, p.Form, err)
-		h.render(w, r, http.StatusOK, p)
+		h.formError(w, r, p, err, "password change")
 		return
 	}
 	if _, err := h.opts.Sessions.Rotate(w, r, sess); err != nil {

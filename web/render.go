@@ -109,7 +109,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 // makes an anonymous page show something that can change must call
 // forgetPages when it changes.
 func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
-	if p.User != nil || r.Method != http.MethodGet || status != http.StatusOK ||
+	if !cacheablePages[p.Name] || p.User != nil || r.Method != http.MethodGet || status != http.StatusOK ||
 		len(p.Flashes) > 0 || p.Form != nil && (len(p.Form.Values) > 0 || p.Form.HasErrors()) {
 		return "", false
 	}
@@ -119,6 +119,16 @@ func cacheKey(r *http.Request, status int, p *Page) (string, bool) {
 		}
 	}
 	return p.L.Lang + "\x00" + p.Name + "\x00" + r.URL.RequestURI(), true
+}
+
+// cacheablePages are the pages whose anonymous rendering depends on nothing
+// but the language, the request URI and the configuration. Pages that show
+// a flow's state (the address a code went to) or take a key in their path
+// are never kept: the first would show one visitor's data to another, the
+// second would let anyone fill the cache with made-up paths.
+var cacheablePages = map[string]bool{
+	"home": true, "login": true, "signup": true,
+	"password_reset": true, "password_reset_done": true, "password_reset_key_done": true,
 }
 
 // onlyNext reports whether a raw query is exactly one "next" parameter.

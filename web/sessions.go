@@ -11,7 +11,7 @@ type SessionsData struct {
 	Sessions []SessionRow
 	// NeedPassword is true when the session's last authentication is older
 	// than account.ReauthenticationTimeout: ending sessions then asks for
-	// the password.
+	// the password first (on the reauthentication page).
 	NeedPassword bool
 }
 
@@ -27,36 +27,32 @@ type SessionRow struct {
 }
 
 // sessions lists the signed-in user's sessions and ends one of them (POST
-// id=…) or all the others (POST all=1), after reauthentication with the
-// password when the last one is older than account.ReauthenticationTimeout
-// (SECURITY.md S6). The rules are account.Service's; this is the form.
+// id=…) or all the others (POST all=1). When the last authentication is
+// older than account.ReauthenticationTimeout the POST waits for a
+// reauthentication and resumes after it (SECURITY.md S6). The rules are
+// account.Service's; this is the form.
 func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 	u, cur := current(r)
 	ctx := r.Context()
 	acc := h.opts.Account
 	p := h.page(w, r, "sessions")
 	p.Form = &Form{}
-	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		if !h.parseForm(w, r) {
 			return
 		}
-		c := h.client(r)
-		var err error
 		if !acc.RecentlyAuthenticated(cur) {
-			err = acc.Reauthenticate(ctx, u, cur, r.PostFormValue("password"), c)
+			h.requireReauth(w, r)
+			return
 		}
-		if err == nil {
-			id := r.PostFormValue("id")
-			if r.PostFormValue("all") != "" {
-				id = ""
-			} else if id == "" || id == cur.ID {
-				http.Redirect(w, r, h.urls.Sessions, http.StatusSeeOther)
-				return
-			}
-			err = acc.EndSessions(ctx, u, cur, id, c)
+		id := r.PostFormValue("id")
+		if r.PostFormValue("all") != "" {
+			id = ""
+		} else if id == "" || id == cur.ID {
+			http.Redirect(w, r, h.urls.Sessions, http.StatusSeeOther)
+			return
 		}
-		switch {
+		switch err := acc.EndSessions(ctx, u, cur, id, h.client(r)); {
 		case err == nil:
 			h.flash(w, r, "success", "flash.sessions_ended")
 			http.Redirect(w, r, h.urls.Sessions, http.StatusSeeOther)
@@ -64,11 +60,9 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 		case account.AsErrors(err) == nil:
 			h.internalError(w, r, "sessions", err)
 			return
-		case account.HasCode(err, account.CodeTooManyAttempts):
-			status = http.StatusTooManyRequests
-			setRetryAfter(w, err)
+		default:
+			formFromErrors(p.L, p.Form, err)
 		}
-		formFromErrors(p.L, p.Form, err)
 	}
 	list, err := h.opts.Sessions.Store.ListUser(ctx, u.ID)
 	if err != nil {
@@ -82,5 +76,5 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 			IP: s.IP, UserAgent: s.UserAgent, Device: DescribeUserAgent(s.UserAgent)})
 	}
 	p.Data = d
-	h.render(w, r, status, p)
+	h.render(w, r, http.StatusOK, p)
 }

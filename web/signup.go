@@ -11,7 +11,7 @@ import (
 // password2, next. A successful signup signs the new user in.
 func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "signup")
-	p.Data = SignupData{EmailRequired: h.opts.Account.Config.EmailRequired}
+	p.Data = SignupData{EmailRequired: h.opts.Account.EmailRequired()}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Form = &Form{}
@@ -28,21 +28,14 @@ func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 		Email:     r.PostFormValue("email"),
 		Password1: r.PostFormValue("password1"),
 		Password2: r.PostFormValue("password2"),
+		Language:  p.L.Lang,
 	}
 	c := h.client(r)
-	u, err := h.opts.Account.Signup(r.Context(), in, c)
+	l, err := h.opts.Account.Signup(r.Context(), in, c)
 	if err != nil {
-		if account.AsErrors(err) == nil {
-			h.internalError(w, r, "signup", err)
-			return
-		}
-		status := http.StatusOK
-		if account.HasCode(err, account.CodeTooManyAttempts) {
-			status = http.StatusTooManyRequests
-		}
-		formFromErrors(p.L, p.Form, err)
-		h.render(w, r, status, p)
+		h.formError(w, r, p, err, "signup")
 		return
 	}
-	h.signIn(w, r, u, false, c, p.Next, "flash.signed_up")
+	l.Next = p.Next
+	h.continueLogin(w, r, l, "", "flash.signed_up")
 }

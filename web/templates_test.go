@@ -21,7 +21,7 @@ import (
 // partials and one page, then "base" is executed.
 func parseTestPage(t *testing.T, name string) *template.Template {
 	t.Helper()
-	tmpl, err := template.ParseFS(os.DirFS("templates"),
+	tmpl, err := template.New(name).Funcs(pageFuncs).ParseFS(os.DirFS("templates"),
 		"layouts/*.html", "partials/*.html", path.Join("pages", name+".html"))
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
@@ -48,7 +48,8 @@ func pageCases(l *Localizer) []pageCase {
 			StaticPrefix: "/static/gatehouse/", Demo: true, PasswordMinLength: 8,
 			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
 				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/",
-				Sessions: "/accounts/sessions/"},
+				Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
+				ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/"},
 		}
 	}
 	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
@@ -120,8 +121,51 @@ func pageCases(l *Localizer) []pageCase {
 			return p
 		}()},
 		{"sessions reauth", func() Page {
-			p := withForm(base("sessions", testUser), &Form{Errors: map[string][]string{"password": {"Wrong."}}})
+			p := withForm(base("sessions", testUser), &Form{NonField: []string{"Wrong."}})
 			p.Data = SessionsData{NeedPassword: true, Sessions: []SessionRow{{ID: "a", Current: true}, {ID: "b"}}}
+			return p
+		}()},
+		{"confirm_email link", func() Page {
+			p := withForm(base("confirm_email", nil), &Form{})
+			p.Data = ConfirmEmailData{Email: "ann@example.com"}
+			return p
+		}()},
+		{"confirm_email code skippable errors", func() Page {
+			p := withForm(base("confirm_email", nil), &Form{Errors: map[string][]string{"code": {"The code is not correct."}}})
+			p.Data = ConfirmEmailData{Email: "ann@example.com", ByCode: true, Skippable: true}
+			return p
+		}()},
+		{"confirm_email_key", func() Page {
+			p := base("confirm_email_key", nil)
+			p.Data = ConfirmEmailKeyData{Email: "ann@example.com"}
+			return p
+		}()},
+		{"confirm_email_key invalid", func() Page { p := base("confirm_email_key", testUser); p.Data = ConfirmEmailKeyData{}; return p }()},
+		{"password_reset", withForm(base("password_reset", nil), &Form{})},
+		{"password_reset errors", withForm(base("password_reset", nil), &Form{Values: map[string]string{"email": "x"},
+			Errors: map[string][]string{"email": {"Enter a valid email address."}}})},
+		{"password_reset_done", base("password_reset_done", nil)},
+		{"password_reset_key", func() Page {
+			p := withForm(base("password_reset_key", nil), &Form{Errors: map[string][]string{"password1": {"Too short."}}})
+			p.Data = ResetKeyData{Valid: true, Action: "/accounts/password/reset/key/1-set-password/"}
+			return p
+		}()},
+		{"password_reset_key invalid", func() Page { p := base("password_reset_key", nil); p.Data = ResetKeyData{}; return p }()},
+		{"password_reset_key_done", base("password_reset_key_done", nil)},
+		{"password_reset_code", withForm(base("password_reset_code", nil), &Form{})},
+		{"reauthenticate password", func() Page {
+			p := withNext(withForm(base("reauthenticate", testUser), &Form{Errors: map[string][]string{"password": {"Wrong."}}}), "/accounts/sessions/")
+			p.Data = ReauthData{}
+			return p
+		}()},
+		{"reauthenticate send code", func() Page {
+			p := withForm(base("reauthenticate", testUser), &Form{})
+			p.Data = ReauthData{ByCode: true, Email: "alice@example.com"}
+			return p
+		}()},
+		{"reauthenticate code", func() Page {
+			p := withForm(base("reauthenticate", testUser), &Form{})
+			p.Data = ReauthData{ByCode: true, CodeSent: true, Email: "alice@example.com"}
 			return p
 		}()},
 		{"error nil data", func() Page { p := base("error", nil); p.Status = 500; return p }()},
@@ -138,7 +182,7 @@ func pageCases(l *Localizer) []pageCase {
 	return cases
 }
 
-var errorStatuses = []int{400, 403, 404, 405, 413, 429, 500}
+var errorStatuses = []int{400, 403, 404, 405, 413, 415, 429, 500}
 
 func loadTestCatalogs(t *testing.T) *Catalogs {
 	t.Helper()
@@ -322,8 +366,8 @@ var reKeyUse = regexp.MustCompile(`\.L\.[TN] "([^"]+)"`)
 func templateKeys(t *testing.T) []string {
 	t.Helper()
 	set := map[string]bool{}
-	for _, dir := range []string{"layouts", "partials", "pages"} {
-		files := glob(t, filepath.Join("templates", dir, "*.html"))
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html", "pages/*.html", "mail/*.html", "mail/*.txt"} {
+		files := glob(t, filepath.Join("templates", pattern))
 		for _, f := range files {
 			b, err := os.ReadFile(f)
 			if err != nil {
@@ -349,7 +393,9 @@ func TestTemplateKeysInCatalogs(t *testing.T) {
 		t.Fatalf("found only %d keys in templates; is the pattern right?", len(keys))
 	}
 	// Keys the handlers pass in: page titles and error texts.
-	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error"} {
+	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error",
+		"confirm_email", "confirm_email_key", "password_reset", "password_reset_done", "password_reset_key",
+		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions"} {
 		keys = append(keys, "title."+p)
 	}
 	for _, s := range errorStatuses {
@@ -382,7 +428,9 @@ func readUI(t *testing.T, lang string) map[string]json.RawMessage {
 }
 
 var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "password_change.",
-	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title."}
+	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title.", "new_password.",
+	"confirm_email.", "confirm_email_key.", "password_reset.", "password_reset_done.", "password_reset_key.",
+	"password_reset_key_done.", "password_reset_code.", "reauthenticate."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")

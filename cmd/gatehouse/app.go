@@ -146,11 +146,16 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 		}
 		proxies = append(proxies, pr)
 	}
+	acc, err := accountMailConfig(s)
+	if err != nil {
+		return cfg, err
+	}
+	acc.LoginMethod, acc.EmailRequired, acc.SignupClosed, acc.RateLimits = method, emailRequired, closed, limits
 	cfg = gatehouse.Config{
-		Store: db, SecretKey: key, SiteURL: siteURL(s), SiteName: s.str("site_name"),
+		Store: db, SecretKey: key, SecretKeyFallbacks: secretKeyFallbacks(s), SiteURL: siteURL(s),
+		SiteName: s.str("site_name"), MailFrom: s.str("mail.from"),
 		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
-		Account: account.Config{LoginMethod: method, EmailRequired: emailRequired, SignupClosed: closed,
-			RateLimits: limits},
+		Account: acc,
 	}
 	return cfg, cfg.Account.CheckRateLimits()
 }
@@ -167,10 +172,14 @@ func siteURL(s *Settings) string {
 // demo site is on, creates its permission demo.view_secret (as Django
 // creates a model's permissions after migrate), so that
 // "gatehouse user grant USER demo.view_secret" works on a fresh database.
-func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte) (*gatehouse.Gatehouse, error) {
+// with changes the Config before New (serve adds its mailer).
+func buildGatehouse(ctx context.Context, s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte, with ...func(*gatehouse.Config)) (*gatehouse.Gatehouse, error) {
 	cfg, err := gatehouseConfig(s, db, log, key)
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range with {
+		f(&cfg)
 	}
 	gh, err := gatehouse.New(cfg)
 	if err != nil {

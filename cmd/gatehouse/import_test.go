@@ -49,7 +49,7 @@ func TestImportDjangoThenLogin(t *testing.T) {
 	defer db.Close()
 	key := make([]byte, 32)
 	rand.Read(key)
-	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key})
+	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key, SiteURL: "http://localhost:8000"})
 	if err != nil {
 		t.Fatal(err)
 	}

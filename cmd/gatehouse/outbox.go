@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/mail"
-	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
 // newMailer builds the mailer of the mail.* settings; the console backend
@@ -52,27 +49,4 @@ func outboxSettings(s *Settings) (poll time.Duration, attempts int, keep time.Du
 	}
 	keep, err = s.duration("mail.outbox_keep_sent")
 	return
-}
-
-// startOutbox runs the worker that delivers db's mail outbox through
-// mailer, woken by db after each message this process queues. stop ends it
-// once the sends under way have finished (each bounded by half the lease);
-// call it before closing db.
-func startOutbox(ctx context.Context, s *Settings, db *sqlstore.DB, mailer mail.Mailer, log *slog.Logger) (stop func(), err error) {
-	poll, attempts, keep, err := outboxSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	o := &mail.Outbox{Store: db, Mailer: mailer, Log: log, Poll: poll, MaxAttempts: attempts, KeepSent: keep}
-	db.OnEnqueue(o.Wake)
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- o.Run(ctx) }()
-	return func() {
-		cancel()
-		if err := <-done; err != nil {
-			log.Error("mail outbox", "err", err)
-		}
-		db.OnEnqueue(nil)
-	}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/internal/gctune"
 )
 
@@ -39,19 +40,32 @@ func cmdServe(ctx context.Context, f *cmdFlags, args []string) error {
 		return err
 	}
 	defer db.Close()
-	stopOutbox, err := startOutbox(ctx, e.settings, db, mailer, log)
+	poll, attempts, keep, err := outboxSettings(e.settings)
 	if err != nil {
 		return err
 	}
-	defer stopOutbox() // before db.Close
 	key, err := secretKey(e.settings, log)
 	if err != nil {
 		return err
 	}
-	gh, err := buildGatehouse(ctx, e.settings, db, log, key)
+	gh, err := buildGatehouse(ctx, e.settings, db, log, key, func(c *gatehouse.Config) {
+		c.Mailer = mailer
+		c.MailDelivery = gatehouse.MailDelivery{Poll: poll, MaxAttempts: attempts, KeepSent: keep}
+	})
 	if err != nil {
 		return err
 	}
+	// Background work (the mail outbox, deleting what expired) stops
+	// before the database closes.
+	runCtx, stopRun := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- gh.Run(runCtx) }()
+	defer func() {
+		stopRun()
+		if err := <-ran; err != nil {
+			log.Error("background work", "err", err)
+		}
+	}()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.SQL().PingContext(r.Context()); err != nil {
@@ -74,7 +88,6 @@ func cmdServe(ctx context.Context, f *cmdFlags, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go expireSessions(ctx, gh, log)
 	if addr := e.settings.str("debug.pprof_addr"); addr != "" {
 		if err := servePprof(ctx, addr, log); err != nil {
 			return err

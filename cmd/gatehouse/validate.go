@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/gatehouse-auth/gatehouse/mail"
@@ -23,11 +22,6 @@ func (s *Settings) validate() error {
 	}
 	if _, _, _, err := outboxSettings(s); err != nil {
 		return err
-	}
-	switch v := s.str("account.email_verification"); v {
-	case "none", "optional", "mandatory":
-	default:
-		return fmt.Errorf("account.email_verification (%s): want none, optional or mandatory, got %q", EnvName("account.email_verification"), v)
 	}
 	key, err := existingSecretKey(s)
 	if err != nil {

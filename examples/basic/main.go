@@ -49,20 +49,21 @@ func main() {
 	}
 	key := make([]byte, 32)
 	rand.Read(key) // sessions die with the process; keep a real key in production
-	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key, LoginURL: "/signin"})
+	addr := "127.0.0.1:8080"
+	if a := os.Getenv("ADDR"); a != "" {
+		addr = a
+	}
+	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: key, SiteURL: "http://" + addr, LoginURL: "/signin"})
 	if err != nil {
 		log.Fatal(err)
 	}
+	go gh.Run(ctx) // delivers mail (printed to standard error here) and deletes what expired
 	mux := http.NewServeMux()
 	mux.HandleFunc("/signup", signup(gh))
 	mux.HandleFunc("/signin", signin(gh))
 	mux.Handle("/secret", gh.RequireLogin(http.HandlerFunc(secretPage)))
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/signin", http.StatusFound) })
 	gh.Mount(mux) // Gatehouse's own pages (/accounts/…) and their static files
-	addr := "127.0.0.1:8080"
-	if a := os.Getenv("ADDR"); a != "" {
-		addr = a
-	}
 	log.Printf("listening on http://%s/", addr)
 	// Protect adds CSRF checks, body limits, security headers and the user.
 	log.Fatal(http.ListenAndServe(addr, gh.Protect(mux)))
@@ -74,14 +75,13 @@ func signup(gh *gatehouse.Gatehouse) http.HandlerFunc {
 		data := map[string]string{"Title": "Sign up"}
 		if r.Method == http.MethodPost {
 			pw := r.PostFormValue("password")
-			u, err := gh.Account().Signup(r.Context(), account.SignupInput{
+			l, err := gh.Account().Signup(r.Context(), account.SignupInput{
 				Username: r.PostFormValue("username"), Password1: pw, Password2: pw,
 			}, account.Client{IP: gh.ClientIP(r), UserAgent: r.UserAgent()})
 			if err == nil {
-				if err = gh.Login(w, r, u, false); err == nil {
-					http.Redirect(w, r, "/secret", http.StatusSeeOther)
-					return
-				}
+				l.Next = "/secret"
+				gh.Login(w, r, l) // a session, or the next stage's page first
+				return
 			}
 			data["Error"] = describe(err)
 		}
@@ -94,13 +94,12 @@ func signin(gh *gatehouse.Gatehouse) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		data := map[string]string{"Title": "Sign in"}
 		if r.Method == http.MethodPost {
-			u, err := gh.Authenticate(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"),
+			l, err := gh.Authenticate(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"),
 				account.Client{IP: gh.ClientIP(r), UserAgent: r.UserAgent()})
 			if err == nil {
-				if err = gh.Login(w, r, u, false); err == nil {
-					http.Redirect(w, r, "/secret", http.StatusSeeOther)
-					return
-				}
+				l.Next = "/secret"
+				gh.Login(w, r, l)
+				return
 			}
 			data["Error"] = describe(err)
 		}

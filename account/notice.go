@@ -1,0 +1,109 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/mail"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// NoticeKind names a mail the account flows send. Each has a template (text
+// and HTML, per language) in the adapter that renders it.
+type NoticeKind string
+
+// The account mails.
+const (
+	// NoticeEmailConfirmation carries a confirmation link key.
+	NoticeEmailConfirmation NoticeKind = "email_confirmation"
+	// NoticeEmailConfirmationCode carries a confirmation code.
+	NoticeEmailConfirmationCode NoticeKind = "email_confirmation_code"
+	// NoticeAccountAlreadyExists tells the owner of an address that
+	// someone tried to sign up with it (enumeration prevention).
+	NoticeAccountAlreadyExists NoticeKind = "account_already_exists"
+	// NoticePasswordReset carries a password-reset link key.
+	NoticePasswordReset NoticeKind = "password_reset"
+	// NoticePasswordResetCode carries a password-reset code.
+	NoticePasswordResetCode NoticeKind = "password_reset_code"
+	// NoticeUnknownAccount answers a reset request for an address no
+	// account has.
+	NoticeUnknownAccount NoticeKind = "unknown_account"
+	// NoticePasswordChanged tells the user their password was changed or
+	// reset.
+	NoticePasswordChanged NoticeKind = "password_changed"
+	// NoticeReauthenticationCode carries a code that reauthenticates a
+	// user without a usable password.
+	NoticeReauthenticationCode NoticeKind = "reauthentication_code"
+)
+
+// Notice is one mail to render: its kind, the address, the user it concerns
+// (nil when no account has the address) and what it carries. Links are
+// built by the renderer from the configured site URL, never from a
+// request's Host header.
+type Notice struct {
+	Kind NoticeKind
+	To   string
+	User *user.User
+	// Lang is the user's language ("" for the site's default).
+	Lang string
+	// Key is the link key of a confirmation or reset mail: the renderer
+	// puts it in the page's URL.
+	Key string
+	// Code is the code of a code mail, in its display form (XXXX-XXXX).
+	Code string
+	// ValidFor is how long the key or code works.
+	ValidFor time.Duration
+}
+
+// Notices renders account mails. The HTML pages' package implements it
+// with templates and catalogs (package web, MailRenderer).
+type Notices interface {
+	Render(n Notice) (*mail.Message, error)
+}
+
+// errNoMail is the error of a flow that must mail while the Service has no
+// Mail queue or no Notices.
+var errNoMail = errors.New("account: mail is not configured (Service.Mail and Service.Notices)")
+
+// send renders n and queues it on q (a queue bound to the caller's
+// transaction, or Service.Mail).
+func (s *Service) send(ctx context.Context, q mail.Queue, n Notice) error {
+	if q == nil || s.Notices == nil {
+		return errNoMail
+	}
+	if n.Lang == "" && n.User != nil {
+		n.Lang = n.User.Language
+	}
+	m, err := s.Notices.Render(n)
+	if err != nil {
+		return fmt.Errorf("account: render %s mail: %w", n.Kind, err)
+	}
+	if err := q.Enqueue(ctx, m); err != nil {
+		return fmt.Errorf("account: queue %s mail: %w", n.Kind, err)
+	}
+	s.log().Info("mail queued", "event", "mail_queued", "kind", string(n.Kind), "user_id", userID(n.User))
+	return nil
+}
+
+// atomic runs fn in one transaction of the user store, passing the store
+// and the mail queue bound to it: a mail is queued exactly when the writes
+// that caused it commit. A store whose transaction is not also a queue
+// queues on Service.Mail.
+func (s *Service) atomic(ctx context.Context, fn func(users user.Store, q mail.Queue) error) error {
+	return s.Users.Atomic(ctx, func(tx user.Store) error {
+		q, ok := tx.(mail.Queue)
+		if !ok {
+			q = s.Mail
+		}
+		return fn(tx, q)
+	})
+}
+
+func userID(u *user.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}

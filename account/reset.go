@@ -1,0 +1,283 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/mail"
+	"github.com/gatehouse-auth/gatehouse/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+// A password reset, as Django's and allauth's: the user asks with an
+// address (RequestPasswordReset); a mail carries a link key (or a code);
+// the key moves out of the URL into a flow record on its first use, so it
+// never leaks through a Referer (StartReset); the new password replaces
+// the hash the key was made from and nothing else, so a key is spent once
+// even under concurrent redemptions (ResetPassword). The answer to a
+// request is the same, with the same work, whether an account uses the
+// address or not.
+
+// Flow kinds of a reset.
+const (
+	flowKindReset     = "password_reset"
+	flowKindResetCode = "password_reset_code"
+)
+
+// resetFlow is a reset between requests: the link's key (link mode) or the
+// mailed code and whether it was typed right (code mode).
+type resetFlow struct {
+	Key      string       `json:"k,omitempty"`
+	UserID   int64        `json:"u,omitempty"`
+	Code     *pendingCode `json:"c,omitempty"`
+	Verified bool         `json:"v,omitempty"`
+}
+
+// RequestPasswordReset mails a reset link for the account that uses email
+// (a code in code mode: the returned token names the flow that holds it,
+// for a cookie), or, when no account does, a "no account" notice unless
+// Config.QuietUnknownAccounts. Both answers look the same to the caller: no
+// error, and in code mode a token. Limits: reset_password per IP and per
+// address.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) (string, error) {
+	email = strings.TrimSpace(email)
+	switch {
+	case email == "":
+		return "", fieldErr("email", CodeRequired, nil)
+	case user.ValidateEmail(email) != nil:
+		return "", fieldErr("email", CodeEmailInvalid, nil)
+	}
+	if _, err := s.RateLimit(ctx, LimitResetPassword, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)}); err != nil {
+		return "", err
+	}
+	u, err := s.Users.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, user.ErrNotFound):
+		u = nil
+	case err != nil:
+		return "", fmt.Errorf("account: reset request: %w", err)
+	case !u.IsActive:
+		u = nil
+	}
+	var rf resetFlow
+	var n Notice
+	switch {
+	case u == nil:
+		n = Notice{Kind: NoticeUnknownAccount, To: email}
+	case s.Config.PasswordResetByCode:
+		code, pc := s.newPendingCode("reset", s.resetCodeTTL())
+		rf = resetFlow{UserID: u.ID, Code: pc}
+		n = Notice{Kind: NoticePasswordResetCode, To: email, User: u, Code: code, ValidFor: s.resetCodeTTL()}
+	default:
+		emails, err := s.addresses(ctx, u.ID)
+		if err != nil {
+			return "", err
+		}
+		n = Notice{Kind: NoticePasswordReset, To: email, User: u, Key: resetURLKey(u, s.makeResetToken(u, emails)), ValidFor: s.passwordResetTimeout()}
+	}
+	token := ""
+	if s.Config.PasswordResetByCode {
+		if u == nil {
+			// The same flow, holding a code nobody was sent.
+			_, rf.Code = s.newPendingCode("reset", s.resetCodeTTL())
+		}
+		if token, err = s.saveFlow(ctx, "", flowKindResetCode, &rf, s.now().Add(s.resetCodeTTL())); err != nil {
+			return "", err
+		}
+	}
+	if u == nil && s.Config.QuietUnknownAccounts {
+		s.log().Info("password reset requested", "event", "password_reset_requested", "known", false, "ip", c.IP)
+		return token, nil
+	}
+	if err := s.send(ctx, s.Mail, n); err != nil {
+		return "", err
+	}
+	s.log().Info("password reset requested", "event", "password_reset_requested", "user_id", userID(u), "ip", c.IP)
+	return token, nil
+}
+
+// addresses returns every address of the user (the reset token covers them).
+func (s *Service) addresses(ctx context.Context, userID int64) ([]string, error) {
+	es, err := s.Users.Emails(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("account: addresses: %w", err)
+	}
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Email
+	}
+	return out, nil
+}
+
+// resetUser returns the user of a reset URL key ("<uid36>-<token>") when the
+// key is live; CodeResetKeyInvalid otherwise.
+func (s *Service) resetUser(ctx context.Context, urlKey string) (*user.User, error) {
+	id, token, ok := parseResetURLKey(urlKey)
+	if !ok {
+		return nil, &Error{Code: CodeResetKeyInvalid}
+	}
+	u, err := s.Users.User(ctx, id)
+	if errors.Is(err, user.ErrNotFound) {
+		return nil, &Error{Code: CodeResetKeyInvalid}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("account: reset key: %w", err)
+	}
+	emails, err := s.addresses(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsActive || !s.checkResetToken(u, emails, token) {
+		return nil, &Error{Code: CodeResetKeyInvalid}
+	}
+	return u, nil
+}
+
+// StartReset takes a reset link's key out of its URL: when the key is live
+// it is kept in a new flow whose token the adapter puts in a cookie before
+// sending the browser to the form's URL, which carries no key.
+func (s *Service) StartReset(ctx context.Context, urlKey string, c Client) (string, error) {
+	if _, err := s.RateLimit(ctx, LimitResetPasswordFromKey, Subjects{IP: c.IP}); err != nil {
+		return "", err
+	}
+	if _, err := s.resetUser(ctx, urlKey); err != nil {
+		return "", err
+	}
+	return s.saveFlow(ctx, "", flowKindReset, &resetFlow{Key: urlKey}, s.now().Add(s.passwordResetTimeout()))
+}
+
+// ResetUser returns the user whose password the reset flow named by token
+// resets: a link's live key, or a code typed right; CodeResetKeyInvalid
+// otherwise.
+func (s *Service) ResetUser(ctx context.Context, token string) (*user.User, error) {
+	u, _, err := s.resetFlowUser(ctx, token)
+	return u, err
+}
+
+func (s *Service) resetFlowUser(ctx context.Context, token string) (*user.User, string, error) {
+	var rf resetFlow
+	if !s.Config.PasswordResetByCode {
+		if err := s.loadFlow(ctx, token, flowKindReset, &rf); err != nil {
+			return nil, "", &Error{Code: CodeResetKeyInvalid}
+		}
+		u, err := s.resetUser(ctx, rf.Key)
+		return u, flowKindReset, err
+	}
+	if err := s.loadFlow(ctx, token, flowKindResetCode, &rf); err != nil || !rf.Verified || rf.UserID == 0 {
+		return nil, "", &Error{Code: CodeResetKeyInvalid}
+	}
+	u, err := s.Users.User(ctx, rf.UserID)
+	if err != nil || !u.IsActive {
+		return nil, "", &Error{Code: CodeResetKeyInvalid}
+	}
+	return u, flowKindResetCode, nil
+}
+
+// ConfirmResetCode checks a typed reset code (code mode) against the flow
+// named by token: 3 attempts within Config.PasswordResetCodeTimeout. An
+// unknown address's flow never matches.
+func (s *Service) ConfirmResetCode(ctx context.Context, token, typed string, c Client) error {
+	if normalizeCode(typed) == "" {
+		return fieldErr("code", CodeRequired, nil)
+	}
+	var rf resetFlow
+	if err := s.loadFlow(ctx, token, flowKindResetCode, &rf); err != nil {
+		return err
+	}
+	ok, spent := s.checkCode("reset", rf.Code, typed)
+	if ok && rf.UserID != 0 {
+		rf.Verified, rf.Code = true, nil
+	}
+	if _, err := s.saveFlow(ctx, token, flowKindResetCode, &rf, s.now().Add(s.resetCodeTTL())); err != nil {
+		return err
+	}
+	switch {
+	case ok && rf.UserID != 0:
+		return nil
+	case spent:
+		s.EndFlow(ctx, token)
+		return fieldErr("code", CodeCodeExpired, nil)
+	}
+	s.log().Info("password reset code refused", "event", "password_reset_code_rejected", "ip", c.IP)
+	return fieldErr("code", CodeCodeIncorrect, nil)
+}
+
+// ResetPassword sets a new password from the reset flow named by token:
+// validated as any new password; written only over the hash the key was
+// made from (of concurrent resets exactly one wins); the flow ends; every
+// session of the user ends; the account's failed-login lock is lifted; a
+// "password changed" notice is mailed. With Config.LoginOnPasswordReset it
+// returns a Login to pass through the stages; otherwise nil.
+func (s *Service) ResetPassword(ctx context.Context, token, p1, p2 string, c Client) (*Login, error) {
+	if _, err := s.RateLimit(ctx, LimitResetPasswordFromKey, Subjects{IP: c.IP}); err != nil {
+		return nil, err
+	}
+	u, _, err := s.resetFlowUser(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if errs := s.checkNewPassword(u, p1, p2); len(errs) > 0 {
+		return nil, errs
+	}
+	encoded, err := s.Passwords.Hash(ctx, p1)
+	if err != nil {
+		return nil, fmt.Errorf("account: reset: %w", err)
+	}
+	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
+		won, err := tx.CompareAndSetPassword(ctx, u.ID, u.Password, encoded)
+		if err != nil {
+			return err
+		}
+		if !won {
+			return &Error{Code: CodeResetKeyInvalid}
+		}
+		u.Password = encoded
+		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: u.Email, User: u})
+	})
+	if err != nil {
+		if AsErrors(err) != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("account: reset: %w", err)
+	}
+	if err := s.EndFlow(ctx, token); err != nil {
+		return nil, fmt.Errorf("account: reset: %w", err)
+	}
+	if err := s.Sessions.DeleteUser(ctx, u.ID, ""); err != nil {
+		return nil, fmt.Errorf("account: reset: end sessions: %w", err)
+	}
+	if err := s.clearLoginLock(ctx, u); err != nil {
+		return nil, err
+	}
+	s.log().Info("password reset", "event", "password_reset", "user_id", u.ID, "ip", c.IP)
+	if s.Hooks.OnPasswordChanged != nil {
+		s.Hooks.OnPasswordChanged(u, c)
+	}
+	if s.Hooks.OnPasswordReset != nil {
+		s.Hooks.OnPasswordReset(ctx, u, c)
+	}
+	if !s.Config.LoginOnPasswordReset {
+		return nil, nil
+	}
+	return s.newLogin(u, "password_reset"), nil
+}
+
+// clearLoginLock lifts the account's failed-login lock (its login_failed
+// counters per key), as a completed reset proves the owner is back.
+func (s *Service) clearLoginLock(ctx context.Context, u *user.User) error {
+	rules, err := s.Config.rateLimitRules(LimitLoginFailed)
+	if err != nil {
+		return fmt.Errorf("account: reset: %w", err)
+	}
+	for _, r := range rules {
+		if r.Per != ratelimit.PerKey {
+			continue
+		}
+		if err := s.Limits.Reset(ctx, ratelimit.Key(LimitLoginFailed, r, userKey(u.ID))); err != nil {
+			return fmt.Errorf("account: reset: clear the login lock: %w", err)
+		}
+	}
+	return nil
+}
