@@ -368,3 +368,21 @@ func TestSignupSetsLastLogin(t *testing.T) {
 		t.Fatal("last_login is empty after signup")
 	}
 }
+
+// TestLanguageSwitchSetsMailLanguage: a signed-in user's switch of the
+// pages' language is kept for their mail.
+func TestLanguageSwitchSetsMailLanguage(t *testing.T) {
+	db := testdb.SQLite(t)
+	srv, _ := newApp(t, gatehouse.Config{Store: db}, nil)
+	u := addUser(t, db, "lev")
+	c := newBrowser()
+	signIn(t, c, srv, "lev")
+	if st := send(t, c, srv, "/i18n/setlang/", url.Values{"language": {"ru"}, "next": {"/"}}); st != http.StatusSeeOther {
+		t.Fatalf("language switch = %d", st)
+	}
+	got, err := db.User(context.Background(), u.ID)
+	must(t, err)
+	if got.Language != "ru" {
+		t.Fatalf("stored language = %q, want ru", got.Language)
+	}
+}

@@ -207,7 +207,7 @@ func New(cfg Config) (*Gatehouse, error) {
 	g.loaders = authctx.Loaders{Perms: g.perms, Groups: g.groups}
 	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
 	w, err := web.New(web.Options{
-		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey,
+		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey, SecretKeyFallbacks: cfg.SecretKeyFallbacks,
 		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,

@@ -148,6 +148,12 @@ func (db *DB) CompareAndSetPassword(ctx context.Context, id int64, old, encoded 
 	return n == 1, nil
 }
 
+// SetLanguage records the user's language for mail.
+func (db *DB) SetLanguage(ctx context.Context, id int64, lang string) error {
+	res, err := db.writeExec(ctx, `UPDATE gh_users SET language = $2 WHERE id = $1`, id, lang)
+	return db.mustAffect(res, err, "set language")
+}
+
 // SetLastLogin records a successful login.
 func (db *DB) SetLastLogin(ctx context.Context, id int64, at time.Time) error {
 	res, err := db.writeExec(ctx, `UPDATE gh_users SET last_login = $2 WHERE id = $1`, id, nullTime(db.d, at))

@@ -158,4 +158,8 @@ func testCompareAndSetPassword(t *testing.T, s user.Store) {
 	if got.Password == u.Password {
 		t.Fatal("the password did not change")
 	}
+	check(t, s.SetLanguage(ctx, u.ID, "en"), "SetLanguage")
+	if got, _ := s.User(ctx, u.ID); got.Language != "en" {
+		t.Fatalf("Language = %q after SetLanguage(en)", got.Language)
+	}
 }

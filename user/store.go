@@ -32,6 +32,8 @@ type Store interface {
 	// CompareAndSetPassword replaces the stored hash with encoded only
 	// while it is still old, atomically, and reports whether it did.
 	CompareAndSetPassword(ctx context.Context, id int64, old, encoded string) (bool, error)
+	// SetLanguage records the user's language for mail ("en", "ru").
+	SetLanguage(ctx context.Context, id int64, lang string) error
 	// SetLastLogin records a successful login.
 	SetLastLogin(ctx context.Context, id int64, at time.Time) error
 	// ListUsers returns users ordered by id, after the id `after`, at most limit.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -128,7 +126,7 @@ func (h *Handlers) decodeFlashes(value string) []flashMsg {
 		return nil
 	}
 	payload, sig, ok := strings.Cut(value, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(h.sign(payload))) {
+	if !ok || !h.keys.Verify("web.flash", []byte(payload), sig) {
 		return nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(payload)
@@ -156,9 +154,6 @@ func validLevel(level string) bool {
 	return false
 }
 
-func (h *Handlers) sign(payload string) string {
-	mac := hmac.New(sha256.New, h.opts.SecretKey)
-	mac.Write([]byte("gatehouse.web.flash:"))
-	mac.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
-}
+// sign is the flash cookie's signature of payload (a key of its own,
+// derived from the secret key; fallbacks still verify).
+func (h *Handlers) sign(payload string) string { return h.keys.Sign("web.flash", []byte(payload)) }

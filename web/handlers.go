@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -35,8 +36,10 @@ type Options struct {
 	Perms func(r *http.Request, perm string) bool
 	// ClientIP resolves the client address.
 	ClientIP clientip.Resolver
-	// SecretKey signs the flash cookie.
+	// SecretKey signs the flash cookie (with a key derived from it).
 	SecretKey []byte
+	// SecretKeyFallbacks are older secret keys still accepted when verifying.
+	SecretKeyFallbacks [][]byte
 	// Override holds files that replace the embedded ones of the same path
 	// (templates/pages/login.html, static/gatehouse.css, locales/ru/ui.json …).
 	Override fs.FS
@@ -77,6 +80,7 @@ type Handlers struct {
 	rendered   sync.Map                                 // cacheKey → []byte (anonymous pages)
 	queryPages atomic.Int32                             // entries of rendered for URIs with a query
 	catalogs   *Catalogs
+	keys       *keys.Ring
 	mail       *MailRenderer
 	static     http.Handler
 	urls       *URLs
@@ -90,8 +94,9 @@ func New(opts Options) (*Handlers, error) {
 	if opts.Account == nil || opts.Sessions == nil {
 		return nil, errors.New("web: Options.Account and Options.Sessions are required")
 	}
-	if len(opts.SecretKey) < 32 {
-		return nil, errors.New("web: Options.SecretKey must be at least 32 bytes")
+	ring, err := keys.New(opts.SecretKey, opts.SecretKeyFallbacks...)
+	if err != nil {
+		return nil, errors.New("web: Options.SecretKey and SecretKeyFallbacks must be at least 32 bytes each")
 	}
 	setDefault(&opts.SiteName, "Gatehouse")
 	setDefault(&opts.StaticPrefix, "/static/gatehouse/")
@@ -120,7 +125,7 @@ func New(opts Options) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handlers{opts: opts, pages: pages, catalogs: cats, urls: &URLs{
+	h := &Handlers{opts: opts, pages: pages, catalogs: cats, keys: ring, urls: &URLs{
 		Home: "/", Dashboard: opts.LoginRedirect, Login: opts.LoginURL, Signup: "/accounts/signup/",
 		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
 		Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
