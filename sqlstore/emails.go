@@ -48,6 +48,51 @@ func (db *DB) VerifyEmail(ctx context.Context, userID int64, email string) error
 	return db.mustAffect(res, err, "verify email")
 }
 
+// SetPrimaryEmail makes the user's address email their only primary one
+// and copies it to users.email, in one transaction.
+func (db *DB) SetPrimaryEmail(ctx context.Context, userID int64, email string) error {
+	defer db.authChanged()
+	key := user.CanonicalEmail(email)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var stored string
+		err := tx.QueryRowContext(ctx, `SELECT email FROM gh_email_addresses WHERE user_id = $1 AND email_key = $2`,
+			userID, key).Scan(&stored)
+		if err != nil {
+			return db.mapErr(err, "set primary email")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gh_email_addresses SET is_primary = FALSE
+			WHERE user_id = $1 AND is_primary AND email_key <> $2`, userID, key); err != nil {
+			return db.mapErr(err, "set primary email")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gh_email_addresses SET is_primary = TRUE
+			WHERE user_id = $1 AND email_key = $2`, userID, key); err != nil {
+			return db.mapErr(err, "set primary email")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE gh_users SET email = $2, email_key = $3 WHERE id = $1`, userID, stored, key)
+		return db.mustAffect(res, err, "set primary email")
+	})
+}
+
+// RemoveEmail deletes the user's address email; when it was the primary
+// one, users.email becomes empty, in the same transaction.
+func (db *DB) RemoveEmail(ctx context.Context, userID int64, email string) error {
+	defer db.authChanged()
+	key := user.CanonicalEmail(email)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var primary bool
+		err := tx.QueryRowContext(ctx, `DELETE FROM gh_email_addresses WHERE user_id = $1 AND email_key = $2
+			RETURNING is_primary`, userID, key).Scan(&primary)
+		if err != nil {
+			return db.mapErr(err, "remove email")
+		}
+		if !primary {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE gh_users SET email = '', email_key = '' WHERE id = $1`, userID)
+		return db.mapErr(err, "remove email")
+	})
+}
+
 // Emails lists a user's addresses, primary first, then in the order added.
 func (db *DB) Emails(ctx context.Context, userID int64) ([]*user.EmailAddress, error) {
 	return queryList(ctx, db, "emails", `SELECT id, user_id, email, verified, is_primary

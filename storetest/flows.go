@@ -163,3 +163,41 @@ func testCompareAndSetPassword(t *testing.T, s user.Store) {
 		t.Fatalf("Language = %q after SetLanguage(en)", got.Language)
 	}
 }
+
+// testPrimaryAndRemoveEmail: a secondary address becomes primary (users.email
+// follows, one primary); removing a secondary leaves the primary; removing
+// the primary empties users.email; another user's address is ErrNotFound.
+func testPrimaryAndRemoveEmail(t *testing.T, s user.Store) {
+	ctx := t.Context()
+	u := create(t, s, "prima", "one@example.com")
+	other := create(t, s, "secunda", "other@example.com")
+	check(t, s.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: "Two@Example.com", Verified: true}), "AddEmail")
+	check(t, s.SetPrimaryEmail(ctx, u.ID, "two@example.com"), "SetPrimaryEmail")
+	got, _ := s.User(ctx, u.ID)
+	es, _ := s.Emails(ctx, u.ID)
+	if got.Email != "Two@Example.com" || len(es) != 2 || es[0].Email != "Two@Example.com" || !es[0].Primary || es[1].Primary {
+		t.Fatalf("after SetPrimaryEmail: users.email %q, addresses %v", got.Email, emailList(es))
+	}
+	if err := s.SetPrimaryEmail(ctx, u.ID, "other@example.com"); !errors.Is(err, user.ErrNotFound) {
+		t.Errorf("SetPrimaryEmail(another user's address) = %v, want ErrNotFound", err)
+	}
+	if err := s.RemoveEmail(ctx, u.ID, "other@example.com"); !errors.Is(err, user.ErrNotFound) {
+		t.Errorf("RemoveEmail(another user's address) = %v, want ErrNotFound", err)
+	}
+	if es, _ := s.Emails(ctx, other.ID); len(es) != 1 {
+		t.Fatal("another user's address changed")
+	}
+	check(t, s.RemoveEmail(ctx, u.ID, "ONE@example.com"), "RemoveEmail(secondary)")
+	if got, _ := s.User(ctx, u.ID); got.Email != "Two@Example.com" {
+		t.Errorf("removing a secondary changed users.email to %q", got.Email)
+	}
+	if _, err := s.UserByEmail(ctx, "one@example.com"); !errors.Is(err, user.ErrNotFound) {
+		t.Errorf("a removed address still finds the user: %v", err)
+	}
+	check(t, s.RemoveEmail(ctx, u.ID, "two@example.com"), "RemoveEmail(primary)")
+	if got, _ := s.User(ctx, u.ID); got.Email != "" {
+		t.Errorf("removing the primary left users.email %q", got.Email)
+	}
+	// The address is free again.
+	check(t, s.AddEmail(ctx, &user.EmailAddress{UserID: other.ID, Email: "one@example.com"}), "AddEmail(freed address)")
+}

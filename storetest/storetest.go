@@ -98,6 +98,7 @@ var userTests = []userTest{
 	{"Emails", testEmails},
 	{"VerifyEmail", testVerifyEmail},
 	{"CompareAndSetPassword", testCompareAndSetPassword},
+	{"PrimaryAndRemoveEmail", testPrimaryAndRemoveEmail},
 	{"AtomicRollback", testAtomicRollback},
 	{"AtomicCommit", testAtomicCommit},
 	{"AtomicNested", testAtomicNested},

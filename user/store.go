@@ -82,6 +82,14 @@ type Store interface {
 	AddEmail(ctx context.Context, e *EmailAddress) error
 	// VerifyEmail marks the user's address (compared canonically) verified.
 	VerifyEmail(ctx context.Context, userID int64, email string) error
+	// SetPrimaryEmail makes the user's address email (compared canonically)
+	// their only primary one; users.email follows. ErrNotFound when the
+	// user has no such address.
+	SetPrimaryEmail(ctx context.Context, userID int64, email string) error
+	// RemoveEmail deletes the user's address email (compared canonically);
+	// removing the primary one leaves users.email empty. ErrNotFound when
+	// the user has no such address.
+	RemoveEmail(ctx context.Context, userID int64, email string) error
 	// Emails lists a user's addresses, primary first.
 	Emails(ctx context.Context, userID int64) ([]*EmailAddress, error)
 
