@@ -36,6 +36,7 @@ func (h *Handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var err error
+		flashKey := "flash.email_confirmed_logged_in"
 		switch r.PostFormValue("action") {
 		case "cancel":
 			if err := acc.EndFlow(ctx, token); err != nil {
@@ -46,10 +47,9 @@ func (h *Handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, h.urls.Login, http.StatusSeeOther)
 			return
 		case "skip":
-			if err = acc.SkipStage(l, account.StageVerifyEmail); err == nil {
-				h.continueLogin(w, r, l, token, "flash.logged_in")
-				return
-			}
+			// Saved below before the login goes on: FinishLogin reads the
+			// login from its flow, which must record the skip.
+			err, flashKey = acc.SkipStage(l, account.StageVerifyEmail), "flash.logged_in"
 		case "resend":
 			if err = acc.SendVerification(ctx, l, c); err == nil {
 				h.flash(w, r, "info", "flash.confirmation_sent")
@@ -66,7 +66,7 @@ func (h *Handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, h.urls.ConfirmEmail, http.StatusSeeOther)
 			return
 		case err == nil:
-			h.continueLogin(w, r, l, token, "flash.email_confirmed_logged_in")
+			h.continueLogin(w, r, l, token, flashKey)
 			return
 		case account.AsErrors(err) == nil:
 			h.internalError(w, r, "confirm email", err)
