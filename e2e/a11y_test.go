@@ -49,6 +49,18 @@ func axeRun(b *browser) []axeViolation {
 // serious or critical violation; lesser ones are logged.
 func audit(t *testing.T, b *browser) {
 	t.Helper()
+	auditPage(t, b, false)
+}
+
+// auditClean is audit failing on every violation, whatever its impact: the
+// journeys check each page they reach with it.
+func auditClean(t *testing.T, b *browser) {
+	t.Helper()
+	auditPage(t, b, true)
+}
+
+func auditPage(t *testing.T, b *browser, strict bool) {
+	t.Helper()
 	for _, scheme := range []string{"light", "dark"} {
 		b.emulate(1280, 800, false, scheme)
 		b.settle()
@@ -62,7 +74,8 @@ func audit(t *testing.T, b *browser) {
 			if len(v.Nodes) > 0 && v.Nodes[0].Summary != "" {
 				msg += "\n\t" + strings.ReplaceAll(v.Nodes[0].Summary, "\n", "\n\t")
 			}
-			if v.Impact == "serious" || v.Impact == "critical" {
+			msg = b.path() + ": " + msg
+			if strict || v.Impact == "serious" || v.Impact == "critical" {
 				t.Error(msg)
 			} else {
 				t.Log(msg)

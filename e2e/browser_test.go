@@ -177,14 +177,25 @@ var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)
 // visit loads a path of the server ("/accounts/login/").
 func (b *browser) visit(path string) {
 	b.t.Helper()
-	b.navigate("visit "+path, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		res, err := cdp.Call(ctx, tg, page.Navigate, page.NavigateParams{URL: b.srv.URL + path})
+	b.open(b.srv.URL + path)
+}
+
+// open loads an absolute URL (a link from a mail, say), as if typed into the
+// address bar.
+func (b *browser) open(u string) {
+	b.t.Helper()
+	b.navigate("open "+u, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, page.Navigate, page.NavigateParams{URL: u})
 		if err == nil && res.ErrorText != "" {
 			err = errors.New(res.ErrorText)
 		}
 		return err
 	}))
 }
+
+// on points visit at another server (the browser's cookies stay: servers on
+// 127.0.0.1 share them, the language choice included).
+func (b *browser) on(srv *gatehousetest.Server) { b.srv = srv }
 
 // field is the CSS selector of a form field by name (the templates give the
 // field "name" the id "id_name").
