@@ -359,12 +359,13 @@ var testKeys = func() *keys.Ring {
 	return r
 }()
 
-// plainNotices renders account mail as one line of text naming what it
-// carries, for tests that read the queued message: the HTML pages' package
-// has the real templates (tested there and over HTTP).
+// plainNotices renders account mail as one line naming what it carries,
+// as subject and text (the outbox's listing keeps subjects, not bodies),
+// for tests that read the queued message: the HTML pages' package has the
+// real templates (tested there and over HTTP).
 type plainNotices struct{}
 
 func (plainNotices) Render(n account.Notice) (*mail.Message, error) {
-	return &mail.Message{To: []string{n.To}, Subject: string(n.Kind),
-		Text: fmt.Sprintf("kind=%s key=%s code=%s valid=%s", n.Kind, n.Key, n.Code, n.ValidFor)}, nil
+	line := fmt.Sprintf("kind=%s key=%s code=%s valid=%s ", n.Kind, n.Key, n.Code, n.ValidFor)
+	return &mail.Message{To: []string{n.To}, Subject: line, Text: line}, nil
 }

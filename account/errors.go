@@ -43,6 +43,22 @@ const (
 	// CodeResetKeyInvalid: a password-reset link is wrong, expired or
 	// already used.
 	CodeResetKeyInvalid = "reset_key_invalid"
+	// CodeEmailAlreadyYours: the address is already one of the user's.
+	CodeEmailAlreadyYours = "email_already_yours"
+	// CodeTooManyEmails: the user has Config.MaxEmailAddresses already.
+	CodeTooManyEmails = "too_many_emails"
+	// CodeEmailUnknown: the address is not one of the user's (or, to
+	// resend, not one waiting for confirmation).
+	CodeEmailUnknown = "email_unknown"
+	// CodeEmailUnverifiedPrimary: an unverified address cannot become
+	// primary while a verified one exists.
+	CodeEmailUnverifiedPrimary = "email_unverified_primary"
+	// CodeEmailPrimaryRemove: the primary address cannot be removed.
+	CodeEmailPrimaryRemove = "email_primary_remove"
+	// CodeEmailLastWayIn: the last verified address is the only way in.
+	CodeEmailLastWayIn = "email_last_way_in"
+	// CodePasswordAlreadySet: the user has a password; change it instead.
+	CodePasswordAlreadySet = "password_already_set"
 )
 
 // Error is one problem a user can act on: a stable Code, the form Field it

@@ -36,6 +36,12 @@ const (
 	// NoticeReauthenticationCode carries a code that reauthenticates a
 	// user without a usable password.
 	NoticeReauthenticationCode NoticeKind = "reauthentication_code"
+	// NoticeEmailTaken tells the owner of an address that someone tried
+	// to add it to another account.
+	NoticeEmailTaken NoticeKind = "email_taken"
+	// NoticeEmailChangeRequested tells the current address of a change to
+	// NewEmail, with a link key that cancels it.
+	NoticeEmailChangeRequested NoticeKind = "email_change_requested"
 )
 
 // Notice is one mail to render: its kind, the address, the user it concerns
@@ -55,6 +61,8 @@ type Notice struct {
 	Code string
 	// ValidFor is how long the key or code works.
 	ValidFor time.Duration
+	// NewEmail is the address a change of address goes to.
+	NewEmail string
 }
 
 // Notices renders account mails. The HTML pages' package implements it

@@ -123,3 +123,33 @@ func (s *Service) contextWord(pw string) bool {
 	}
 	return false
 }
+
+// SetFirstPassword gives a user without a usable password (who signed up
+// by a provider or by code, or whom an admin set unusable) one: validated
+// as any new password, after a recent authentication (a stolen session
+// must not be able to add a way in). Other sessions end, as after a change.
+func (s *Service) SetFirstPassword(ctx context.Context, u *user.User, cur *session.Session, p1, p2 string, c Client) error {
+	if u.HasUsablePassword() {
+		return &Error{Code: CodePasswordAlreadySet}
+	}
+	if cur == nil || !s.RecentlyAuthenticated(cur) {
+		return &Error{Code: CodeReauthenticationRequired}
+	}
+	if _, err := s.RateLimit(ctx, LimitChangePassword, Subjects{IP: c.IP, User: u.ID}); err != nil {
+		return err
+	}
+	if errs := s.checkNewPassword(u, p1, p2); len(errs) > 0 {
+		return errs
+	}
+	if err := s.SetPassword(ctx, u, p1, c); err != nil {
+		return err
+	}
+	if err := s.Sessions.DeleteUser(ctx, u.ID, cur.ID); err != nil {
+		return fmt.Errorf("account: set password: end other sessions: %w", err)
+	}
+	s.event(ctx, "password_set", u.ID, c)
+	if s.Hooks.OnPasswordSet != nil {
+		s.Hooks.OnPasswordSet(ctx, u, c)
+	}
+	return nil
+}

@@ -89,6 +89,13 @@ type Config struct {
 	// mandatory verification a taken address is then a field error, as with
 	// optional verification (allauth's PREVENT_ENUMERATION=False).
 	RevealTakenEmails bool
+	// ChangeEmail keeps one address per user (allauth's CHANGE_EMAIL): a
+	// new address stays pending until confirmed, then replaces the old one,
+	// which is mailed the change with a link that cancels it.
+	ChangeEmail bool
+	// MaxEmailAddresses bounds a user's addresses (MAX_EMAIL_ADDRESSES);
+	// zero is no bound.
+	MaxEmailAddresses int
 	// CodeMaxAttempts bounds the tries at one mailed code: the default is 3.
 	CodeMaxAttempts int
 	// LoginTimeout bounds a login in progress (its stages): the default is
@@ -124,6 +131,14 @@ type Hooks struct {
 	// OnPasswordReset runs after a password reset (OnPasswordChanged runs
 	// too).
 	OnPasswordReset func(ctx context.Context, u *user.User, c Client)
+	// OnPasswordSet runs after a user without a password sets one.
+	OnPasswordSet func(ctx context.Context, u *user.User, c Client)
+	// OnEmailAdded runs after an address is added (unverified).
+	OnEmailAdded func(ctx context.Context, u *user.User, email string, c Client)
+	// OnEmailRemoved runs after an address is removed.
+	OnEmailRemoved func(ctx context.Context, u *user.User, email string, c Client)
+	// OnEmailChanged runs after the primary address changes.
+	OnEmailChanged func(ctx context.Context, u *user.User, from, to string, c Client)
 }
 
 // Service runs the account flows over a user store.

@@ -163,9 +163,12 @@ func (s *Service) markVerified(ctx context.Context, userID int64, email string, 
 		}
 		return fmt.Errorf("account: verify email: %w", err)
 	}
-	s.log().Info("email confirmed", "event", "email_confirmed", "user_id", userID, "ip", c.IP)
+	s.event(ctx, "email_confirmed", userID, c, "email", email)
 	if s.Hooks.OnEmailConfirmed != nil {
 		s.Hooks.OnEmailConfirmed(ctx, userID, email, c)
+	}
+	if s.Config.ChangeEmail {
+		return s.completeChange(ctx, userID, email, c)
 	}
 	return nil
 }

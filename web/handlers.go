@@ -130,6 +130,7 @@ func New(opts Options) (*Handlers, error) {
 		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
 		Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
 		ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/",
+		Email: "/accounts/email/", PasswordSet: "/accounts/password/set/",
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
@@ -189,6 +190,12 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/password/reset/complete/", h.passwordResetComplete)
 	mux.HandleFunc("GET /accounts/reauthenticate/", h.requireLogin(h.reauthenticate))
 	mux.HandleFunc("POST /accounts/reauthenticate/", h.requireLogin(h.reauthenticate))
+	mux.HandleFunc("GET /accounts/password/set/", h.requireLogin(h.passwordSet))
+	mux.HandleFunc("POST /accounts/password/set/", h.requireLogin(h.passwordSet))
+	mux.HandleFunc("GET /accounts/email/", h.requireLogin(h.email))
+	mux.HandleFunc("POST /accounts/email/", h.requireLogin(h.email))
+	mux.HandleFunc("GET /accounts/email/cancel/{key}/", h.emailCancel)
+	mux.HandleFunc("POST /accounts/email/cancel/{key}/", h.emailCancel)
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
 		mux.HandleFunc("GET /{$}", h.home)

@@ -46,6 +46,8 @@ type MailData struct {
 	Code string
 	// ValidFor says how long the link or code works ("1 hour", "10 минут").
 	ValidFor string
+	// NewEmail is the address a change of address goes to.
+	NewEmail string
 }
 
 // newMailRenderer parses the mail templates of fsys (the embedded files
@@ -102,7 +104,7 @@ func (m *MailRenderer) Render(n account.Notice) (*mail.Message, error) {
 		}
 	}
 	d := MailData{L: m.catalogs.Localizer(lang), SiteName: m.siteName, SiteURL: m.siteURL, Email: n.To,
-		Code: n.Code, Link: m.link(n)}
+		Code: n.Code, Link: m.link(n), NewEmail: n.NewEmail}
 	d.ValidFor = validFor(d.L, n.ValidFor)
 	if n.User != nil {
 		d.Username = n.User.Username
@@ -159,6 +161,8 @@ func (m *MailRenderer) link(n account.Notice) string {
 		return m.siteURL + "/accounts/confirm-email/" + n.Key + "/"
 	case account.NoticePasswordReset:
 		return m.siteURL + "/accounts/password/reset/key/" + n.Key + "/"
+	case account.NoticeEmailChangeRequested:
+		return m.siteURL + "/accounts/email/cancel/" + n.Key + "/"
 	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged:
 		return m.siteURL + "/accounts/password/reset/"
 	}

@@ -57,6 +57,8 @@ type URLs struct {
 	PasswordReset  string // "/accounts/password/reset/"; its steps are below it
 	ConfirmEmail   string // the email stage: "/accounts/confirm-email/"
 	Reauthenticate string
+	Email          string // the account area's first page: "/accounts/email/"
+	PasswordSet    string // "/accounts/password/set/"
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }
 

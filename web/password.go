@@ -11,6 +11,10 @@ import (
 // every other session of the user ends.
 func (h *Handlers) passwordChange(w http.ResponseWriter, r *http.Request) {
 	u, sess := current(r)
+	if !u.HasUsablePassword() {
+		http.Redirect(w, r, h.urls.PasswordSet, http.StatusSeeOther)
+		return
+	}
 	p := h.page(w, r, "password_change")
 	p.Form = &Form{}
 	if r.Method == http.MethodGet {
@@ -34,5 +38,42 @@ func (h *Handlers) passwordChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(w, r, "success", "flash.password_changed")
+	http.Redirect(w, r, h.opts.LoginRedirect, http.StatusSeeOther)
+}
+
+// passwordSet gives a user without a usable password one
+// (/accounts/password/set/): after a recent authentication (an older one
+// goes through /accounts/reauthenticate/ and resumes), the session gets a
+// new token and the other sessions end. Users with a password go to the
+// change page.
+func (h *Handlers) passwordSet(w http.ResponseWriter, r *http.Request) {
+	u, sess := current(r)
+	if u.HasUsablePassword() {
+		http.Redirect(w, r, h.urls.PasswordChange, http.StatusSeeOther)
+		return
+	}
+	p := h.page(w, r, "password_set")
+	p.Form = &Form{}
+	if r.Method == http.MethodGet {
+		h.render(w, r, http.StatusOK, p)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	if !h.opts.Account.RecentlyAuthenticated(sess) {
+		h.requireReauth(w, r)
+		return
+	}
+	err := h.opts.Account.SetFirstPassword(r.Context(), u, sess, r.PostFormValue("password1"), r.PostFormValue("password2"), h.client(r))
+	if err != nil {
+		h.formError(w, r, p, err, "password set")
+		return
+	}
+	if _, err := h.opts.Sessions.Rotate(w, r, sess); err != nil {
+		h.internalError(w, r, "password set: sessions", err)
+		return
+	}
+	h.flash(w, r, "success", "flash.password_set")
 	http.Redirect(w, r, h.opts.LoginRedirect, http.StatusSeeOther)
 }

@@ -44,7 +44,7 @@ type ReauthData struct {
 // resumers are the handlers whose POSTs a reauthentication may resume, by
 // path: only the pages that ask for one.
 func (h *Handlers) resumers() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{h.urls.Sessions: h.sessions}
+	return map[string]http.HandlerFunc{h.urls.Sessions: h.sessions, h.urls.Email: h.email, h.urls.PasswordSet: h.passwordSet}
 }
 
 // requireReauth keeps r (a POST of a signed-in user) for after a

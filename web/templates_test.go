@@ -49,7 +49,8 @@ func pageCases(l *Localizer) []pageCase {
 			URLs: &URLs{Home: "/", Dashboard: "/dashboard/", Login: "/accounts/login/", Signup: "/accounts/signup/",
 				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/",
 				Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
-				ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/"},
+				ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/",
+				Email: "/accounts/email/", PasswordSet: "/accounts/password/set/"},
 		}
 	}
 	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
@@ -153,6 +154,23 @@ func pageCases(l *Localizer) []pageCase {
 		{"password_reset_key invalid", func() Page { p := base("password_reset_key", nil); p.Data = ResetKeyData{}; return p }()},
 		{"password_reset_key_done", base("password_reset_key_done", nil)},
 		{"password_reset_code", withForm(base("password_reset_code", nil), &Form{})},
+		{"email", func() Page {
+			p := withForm(base("email", testUser), &Form{NonField: []string{"The primary address cannot be removed."}})
+			p.Data = EmailData{HasVerified: true, Emails: []EmailRow{
+				{Email: "alice@example.com", Verified: true, Primary: true},
+				{Email: "alice.work@example.com", Verified: true},
+				{Email: "a.very.long.address.that.might.overflow@subdomain.example.com"},
+			}}
+			return p
+		}()},
+		{"email change mode empty", func() Page {
+			p := withForm(base("email", testUser), &Form{Values: map[string]string{"email": "x"}, Errors: map[string][]string{"email": {"Enter a valid email address."}}})
+			p.Data = EmailData{ChangeEmail: true}
+			return p
+		}()},
+		{"email_cancel", func() Page { p := base("email_cancel", nil); p.Data = ConfirmEmailKeyData{Email: "typo@exmaple.com"}; return p }()},
+		{"email_cancel invalid", func() Page { p := base("email_cancel", nil); p.Data = ConfirmEmailKeyData{}; return p }()},
+		{"password_set", withForm(base("password_set", &user.User{ID: 4, Username: "social", Password: "!unusable"}), &Form{})},
 		{"reauthenticate password", func() Page {
 			p := withNext(withForm(base("reauthenticate", testUser), &Form{Errors: map[string][]string{"password": {"Wrong."}}}), "/accounts/sessions/")
 			p.Data = ReauthData{}
@@ -395,7 +413,7 @@ func TestTemplateKeysInCatalogs(t *testing.T) {
 	// Keys the handlers pass in: page titles and error texts.
 	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error",
 		"confirm_email", "confirm_email_key", "password_reset", "password_reset_done", "password_reset_key",
-		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions"} {
+		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions", "email", "email_cancel", "password_set"} {
 		keys = append(keys, "title."+p)
 	}
 	for _, s := range errorStatuses {
@@ -430,7 +448,8 @@ func readUI(t *testing.T, lang string) map[string]json.RawMessage {
 var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "password_change.",
 	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title.", "new_password.",
 	"confirm_email.", "confirm_email_key.", "password_reset.", "password_reset_done.", "password_reset_key.",
-	"password_reset_key_done.", "password_reset_code.", "reauthenticate."}
+	"password_reset_key_done.", "password_reset_code.", "reauthenticate.", "account_nav.", "email.", "email_cancel.",
+	"password_set."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")
