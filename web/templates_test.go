@@ -168,7 +168,11 @@ func pageCases(l *Localizer) []pageCase {
 			p.Data = EmailData{ChangeEmail: true}
 			return p
 		}()},
-		{"email_cancel", func() Page { p := base("email_cancel", nil); p.Data = ConfirmEmailKeyData{Email: "typo@exmaple.com"}; return p }()},
+		{"email_cancel", func() Page {
+			p := base("email_cancel", nil)
+			p.Data = ConfirmEmailKeyData{Email: "typo@exmaple.com"}
+			return p
+		}()},
 		{"email_cancel invalid", func() Page { p := base("email_cancel", nil); p.Data = ConfirmEmailKeyData{}; return p }()},
 		{"password_set", withForm(base("password_set", &user.User{ID: 4, Username: "social", Password: "!unusable"}), &Form{})},
 		{"reauthenticate password", func() Page {
