@@ -1,0 +1,229 @@
+package gatehouse_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/user"
+)
+
+const newPassword = "a brand new passphrase 2026"
+
+// requestReset asks for a reset of email with a new browser and returns
+// the mailed link's path.
+func (e *flowEnv) requestReset(t *testing.T, email string) string {
+	t.Helper()
+	resp, _ := post(t, e.browser(), e.srv, "/accounts/password/reset/", url.Values{"email": {email}})
+	if loc := location(t, resp); loc != "/accounts/password/reset/done/" {
+		t.Fatalf("reset request went to %s", loc)
+	}
+	return e.mailLink(t, e.mail(t, email, account.NoticePasswordReset))
+}
+
+// openResetLink follows a reset link in c: the key moves into a flow named
+// by the reset cookie and the browser goes on to a URL without it. It
+// returns that URL.
+func (e *flowEnv) openResetLink(t *testing.T, c *http.Client, link string, u *user.User) string {
+	t.Helper()
+	resp, _ := get(t, c, e.srv, link)
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("GET %s = %d, want 302 to the form", link, resp.StatusCode)
+	}
+	want := "/accounts/password/reset/key/" + strconv.FormatInt(u.ID, 36) + "-set-password/"
+	if loc := resp.Header.Get("Location"); loc != want {
+		t.Fatalf("the reset link went to %s, want %s", loc, want)
+	}
+	ck := setCookie(resp, "gatehouse_reset")
+	if ck == nil || ck.Value == "" || !ck.HttpOnly || ck.Path != "/accounts/" || strings.Contains(link, ck.Value) {
+		t.Fatalf("the reset link set no proper reset cookie: %+v", ck)
+	}
+	r2, page := get(t, c, e.srv, want)
+	if r2.StatusCode != 200 || !strings.Contains(page, `name="password1"`) || !strings.Contains(page, `action="`+want+`"`) {
+		t.Fatalf("the new-password page = %d:\n%s", r2.StatusCode, page)
+	}
+	return want
+}
+
+// setNewPassword posts the new password on the form at path.
+func (e *flowEnv) setNewPassword(t *testing.T, c *http.Client, path, pw string) (*http.Response, string) {
+	t.Helper()
+	e.secret(pw)
+	return post(t, c, e.srv, path, url.Values{"password1": {pw}, "password2": {pw}})
+}
+
+// invalidReset checks that the reset link (GET) or form (POST) shows the
+// invalid page.
+func invalidReset(t *testing.T, resp *http.Response, page, why string) {
+	t.Helper()
+	if resp.StatusCode != 200 || !strings.Contains(page, "This link does not work") || strings.Contains(page, `name="password1"`) {
+		t.Fatalf("%s: %d, want the invalid page:\n%s", why, resp.StatusCode, page)
+	}
+}
+
+// TestPasswordResetByLink: the mailed link moves its key out of the URL;
+// the new password replaces the old, ends every session of the user, lifts
+// the login lock, mails a notice; the link is dead afterwards.
+func TestPasswordResetByLink(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	lee := e.srv.CreateUser(t, "lee", "lee@example.com", goodPassword)
+	elsewhere := e.browser()
+	if loc := location(t, login(t, elsewhere, e.srv, "lee", goodPassword)); loc != "/dashboard/" || !e.signedIn(t, elsewhere) {
+		t.Fatal("lee cannot sign in")
+	}
+	// Five wrong passwords lock the account.
+	attacker := e.browser()
+	for range 5 {
+		if resp := login(t, attacker, e.srv, "lee", "wrong guess"); resp.StatusCode != 200 {
+			t.Fatalf("wrong password = %d", resp.StatusCode)
+		}
+	}
+	if resp := login(t, e.browser(), e.srv, "lee", goodPassword); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the 6th login = %d, want 429 (locked)", resp.StatusCode)
+	}
+
+	link := e.requestReset(t, "LEE@example.com")
+	if !strings.HasPrefix(link, "/accounts/password/reset/key/"+strconv.FormatInt(lee.ID, 36)+"-") {
+		t.Fatalf("the reset link %s is not /key/<uid36>-<token>/", link)
+	}
+	r := e.browser()
+	form := e.openResetLink(t, r, link, lee)
+	// A refused password keeps the form.
+	resp, page := post(t, r, e.srv, form, url.Values{"password1": {newPassword}, "password2": {"something else"}})
+	if resp.StatusCode != 200 || !strings.Contains(page, `name="password1"`) {
+		t.Fatalf("mismatched passwords = %d", resp.StatusCode)
+	}
+	resp, _ = e.setNewPassword(t, r, form, newPassword)
+	if loc := location(t, resp); loc != "/accounts/password/reset/key/done/" {
+		t.Fatalf("the reset went to %s", loc)
+	}
+	if ck := setCookie(resp, "gatehouse_reset"); ck == nil || ck.MaxAge >= 0 {
+		t.Fatalf("the reset cookie was not cleared: %+v", ck)
+	}
+	if e.signedIn(t, r) {
+		t.Fatal("the reset signed the browser in (LoginOnPasswordReset is off)")
+	}
+	if e.signedIn(t, elsewhere) {
+		t.Fatal("the reset left lee's other session signed in")
+	}
+	e.mail(t, "lee@example.com", account.NoticePasswordChanged)
+	// The lock is lifted; the new password works, the old does not.
+	if resp := login(t, e.browser(), e.srv, "lee", goodPassword); resp.StatusCode != 200 {
+		t.Fatalf("the old password = %d, want the form again", resp.StatusCode)
+	}
+	nb := e.browser()
+	if loc := location(t, login(t, nb, e.srv, "lee", newPassword)); loc != "/dashboard/" || !e.signedIn(t, nb) {
+		t.Fatal("the new password does not sign in after the reset")
+	}
+	// The link and the form are dead.
+	resp, page = get(t, e.browser(), e.srv, link)
+	invalidReset(t, resp, page, "the link again")
+	r2 := e.browser()
+	resp, page = get(t, r2, e.srv, link)
+	invalidReset(t, resp, page, "the link in another browser")
+	resp, page = e.setNewPassword(t, r, form, "yet another passphrase 77")
+	invalidReset(t, resp, page, "the form again")
+	if resp := login(t, e.browser(), e.srv, "lee", "yet another passphrase 77"); resp.StatusCode != 200 {
+		t.Fatal("a second use of the form changed the password")
+	}
+}
+
+// TestPasswordResetTokenDies: a link dies when the password changes, when
+// the user logs in (last_login), when an address changes, and after
+// PasswordResetTimeout — before it is opened, and after (the form).
+func TestPasswordResetTokenDies(t *testing.T) {
+	e := newFlowEnv(t, account.Config{PasswordResetTimeout: 2 * time.Hour})
+	ctx := context.Background()
+	changes := []struct {
+		name   string
+		change func(u *user.User)
+	}{
+		{"password", func(u *user.User) {
+			enc, err := e.srv.Gatehouse.Account().Passwords.Hash(ctx, "changed elsewhere 1234")
+			must(t, err)
+			must(t, e.srv.DB.SetPassword(ctx, u.ID, enc))
+		}},
+		{"login", func(u *user.User) {
+			e.clock.Add(time.Second)
+			location(t, login(t, e.browser(), e.srv, u.Username, goodPassword))
+		}},
+		{"address added", func(u *user.User) {
+			must(t, e.srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: u.Username + ".second@example.com"}))
+		}},
+		{"address changed", func(u *user.User) {
+			u.Email = u.Username + ".new@example.com"
+			must(t, e.srv.DB.UpdateUser(ctx, u))
+		}},
+		{"expiry", func(*user.User) { e.clock.Add(2*time.Hour + time.Second) }},
+	}
+	for i, ch := range changes {
+		for _, opened := range []bool{false, true} {
+			name := "u" + strconv.Itoa(i) + map[bool]string{false: "a", true: "b"}[opened]
+			u := e.srv.CreateUser(t, name, name+"@example.com", goodPassword)
+			link := e.requestReset(t, name+"@example.com")
+			c := e.browser()
+			form := ""
+			if opened {
+				form = e.openResetLink(t, c, link, u)
+			}
+			ch.change(u)
+			if opened {
+				resp, page := get(t, c, e.srv, form)
+				invalidReset(t, resp, page, ch.name+": the form after")
+				resp, page = e.setNewPassword(t, c, form, newPassword)
+				invalidReset(t, resp, page, ch.name+": posting the form after")
+			}
+			resp, page := get(t, e.browser(), e.srv, link)
+			invalidReset(t, resp, page, ch.name+": the link after")
+			if resp := login(t, e.browser(), e.srv, name, newPassword); resp.StatusCode != 200 {
+				t.Fatalf("%s: a dead key changed the password", ch.name)
+			}
+		}
+	}
+	// Just inside the timeout the link works.
+	u := e.srv.CreateUser(t, "late", "late@example.com", goodPassword)
+	link := e.requestReset(t, "late@example.com")
+	e.clock.Add(2*time.Hour - time.Minute)
+	c := e.browser()
+	form := e.openResetLink(t, c, link, u)
+	resp, _ := e.setNewPassword(t, c, form, newPassword)
+	if loc := location(t, resp); loc != "/accounts/password/reset/key/done/" {
+		t.Fatalf("a link a minute before its expiry: %s", loc)
+	}
+}
+
+// TestPasswordResetLogsInThroughStages: with LoginOnPasswordReset the reset
+// signs the user in, through the login's stages (mandatory verification
+// holds an unverified user at the email stage).
+func TestPasswordResetLogsInThroughStages(t *testing.T) {
+	e := newFlowEnv(t, account.Config{LoginOnPasswordReset: true, EmailVerification: account.EmailVerificationMandatory})
+	ctx := context.Background()
+	ok := e.srv.CreateUser(t, "vic", "vic@example.com", goodPassword)
+	must(t, e.srv.DB.VerifyEmail(ctx, ok.ID, "vic@example.com"))
+	c := e.browser()
+	form := e.openResetLink(t, c, e.requestReset(t, "vic@example.com"), ok)
+	resp, _ := e.setNewPassword(t, c, form, newPassword)
+	if loc := location(t, resp); loc != "/dashboard/" || !e.signedIn(t, c) {
+		t.Fatalf("LoginOnPasswordReset: the reset went to %s", loc)
+	}
+	e.mail(t, "vic@example.com", account.NoticePasswordChanged)
+
+	// Unverified: the email stage, no session until the link.
+	un := e.srv.CreateUser(t, "wes", "wes@example.com", goodPassword)
+	c = e.browser()
+	form = e.openResetLink(t, c, e.requestReset(t, "wes@example.com"), un)
+	resp, _ = e.setNewPassword(t, c, form, newPassword)
+	if loc := location(t, resp); loc != "/accounts/confirm-email/" || e.signedIn(t, c) {
+		t.Fatalf("LoginOnPasswordReset, unverified: the reset went to %s (signed in %v)", loc, e.signedIn(t, c))
+	}
+	link := e.mailLink(t, e.mail(t, "wes@example.com", account.NoticeEmailConfirmation))
+	resp, _ = post(t, c, e.srv, link, nil)
+	if loc := location(t, resp); loc != "/dashboard/" || !e.signedIn(t, c) {
+		t.Fatalf("the confirmation after the reset went to %s", loc)
+	}
+}
