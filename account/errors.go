@@ -59,6 +59,8 @@ const (
 	CodeEmailLastWayIn = "email_last_way_in"
 	// CodePasswordAlreadySet: the user has a password; change it instead.
 	CodePasswordAlreadySet = "password_already_set"
+	// CodeLoginByCodeDisabled: login by code is not enabled here.
+	CodeLoginByCodeDisabled = "login_by_code_disabled"
 )
 
 // Error is one problem a user can act on: a stable Code, the form Field it

@@ -36,6 +36,8 @@ const (
 	// NoticeReauthenticationCode carries a code that reauthenticates a
 	// user without a usable password.
 	NoticeReauthenticationCode NoticeKind = "reauthentication_code"
+	// NoticeLoginCode carries a login code.
+	NoticeLoginCode NoticeKind = "login_code"
 	// NoticeEmailTaken tells the owner of an address that someone tried
 	// to add it to another account.
 	NoticeEmailTaken NoticeKind = "email_taken"

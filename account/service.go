@@ -89,6 +89,11 @@ type Config struct {
 	// mandatory verification a taken address is then a field error, as with
 	// optional verification (allauth's PREVENT_ENUMERATION=False).
 	RevealTakenEmails bool
+	// LoginByCode lets users sign in with a code mailed to their address
+	// (allauth's LOGIN_BY_CODE_ENABLED). The default is off.
+	LoginByCode bool
+	// LoginCodeTimeout: the default is 3 minutes (LOGIN_BY_CODE_TIMEOUT).
+	LoginCodeTimeout time.Duration
 	// ChangeEmail keeps one address per user (allauth's CHANGE_EMAIL): a
 	// new address stays pending until confirmed, then replaces the old one,
 	// which is mailed the change with a link that cancels it.
@@ -212,8 +217,15 @@ func (s *Service) resetCodeTTL() time.Duration {
 // (Config.PasswordResetTimeout or its default).
 func (s *Service) ResetTimeout() time.Duration { return s.passwordResetTimeout() }
 
+// LoginCodeTimeout returns how long a login code lives.
+func (s *Service) LoginCodeTimeout() time.Duration { return s.loginCodeTTL() }
+
 // ResetCodeTimeout returns how long a reset code lives.
 func (s *Service) ResetCodeTimeout() time.Duration { return s.resetCodeTTL() }
+
+func (s *Service) loginCodeTTL() time.Duration {
+	return orDuration(s.Config.LoginCodeTimeout, 3*time.Minute)
+}
 
 func (s *Service) loginTimeout() time.Duration {
 	return orDuration(s.Config.LoginTimeout, defaultLoginTimeout)

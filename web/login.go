@@ -12,12 +12,14 @@ import (
 type LoginData struct {
 	// Method is "username", "email" or "username_email": what the login field takes.
 	Method string
+	// ByCode is true when login by a mailed code is on: the page links it.
+	ByCode bool
 }
 
 // login shows and handles the login form: fields login, password, remember, next.
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
-	p.Data = LoginData{Method: string(h.opts.Account.LoginMethod())}
+	p.Data = LoginData{Method: string(h.opts.Account.LoginMethod()), ByCode: h.opts.Account.Config.LoginByCode}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {

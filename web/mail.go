@@ -161,6 +161,8 @@ func (m *MailRenderer) link(n account.Notice) string {
 		return m.siteURL + "/accounts/confirm-email/" + n.Key + "/"
 	case account.NoticePasswordReset:
 		return m.siteURL + "/accounts/password/reset/key/" + n.Key + "/"
+	case account.NoticeLoginCode:
+		return m.siteURL + "/accounts/login/code/confirm/"
 	case account.NoticeEmailChangeRequested:
 		return m.siteURL + "/accounts/email/cancel/" + n.Key + "/"
 	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged:

@@ -154,6 +154,17 @@ func pageCases(l *Localizer) []pageCase {
 		{"password_reset_key invalid", func() Page { p := base("password_reset_key", nil); p.Data = ResetKeyData{}; return p }()},
 		{"password_reset_key_done", base("password_reset_key_done", nil)},
 		{"password_reset_code", withForm(base("password_reset_code", nil), &Form{})},
+		{"login by code", func() Page {
+			p := withNext(withForm(base("login", nil), &Form{}), "/secret/")
+			p.Data = LoginData{Method: "username_email", ByCode: true}
+			return p
+		}()},
+		{"login_code", withNext(withForm(base("login_code", nil), &Form{}), "/secret/")},
+		{"login_code_confirm", func() Page {
+			p := withForm(base("login_code_confirm", nil), &Form{Errors: map[string][]string{"code": {"The code is not correct."}}})
+			p.Data = LoginCodeData{Email: "ann@example.com"}
+			return p
+		}()},
 		{"email", func() Page {
 			p := withForm(base("email", testUser), &Form{NonField: []string{"The primary address cannot be removed."}})
 			p.Data = EmailData{HasVerified: true, Emails: []EmailRow{
@@ -417,7 +428,7 @@ func TestTemplateKeysInCatalogs(t *testing.T) {
 	// Keys the handlers pass in: page titles and error texts.
 	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error",
 		"confirm_email", "confirm_email_key", "password_reset", "password_reset_done", "password_reset_key",
-		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions", "email", "email_cancel", "password_set"} {
+		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions", "email", "email_cancel", "password_set", "login_code", "login_code_confirm"} {
 		keys = append(keys, "title."+p)
 	}
 	for _, s := range errorStatuses {
@@ -453,7 +464,7 @@ var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "pass
 	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title.", "new_password.",
 	"confirm_email.", "confirm_email_key.", "password_reset.", "password_reset_done.", "password_reset_key.",
 	"password_reset_key_done.", "password_reset_code.", "reauthenticate.", "account_nav.", "email.", "email_cancel.",
-	"password_set."}
+	"password_set.", "login_code.", "login_code_confirm."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")

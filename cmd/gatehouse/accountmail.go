@@ -28,6 +28,8 @@ func accountMailConfig(s *Settings) (account.Config, error) {
 		{"account.login_on_password_reset", &c.LoginOnPasswordReset, false},
 		{"account.email_unknown_accounts", &c.QuietUnknownAccounts, true},
 		{"account.prevent_enumeration", &c.RevealTakenEmails, true},
+		{"account.login_by_code", &c.LoginByCode, false},
+		{"account.change_email", &c.ChangeEmail, false},
 	}
 	for _, b := range bools {
 		v, err := s.bool(b.key)
@@ -45,6 +47,7 @@ func accountMailConfig(s *Settings) (account.Config, error) {
 		{"account.password_reset_timeout", &c.PasswordResetTimeout},
 		{"account.password_reset_code_timeout", &c.PasswordResetCodeTimeout},
 		{"account.login_timeout", &c.LoginTimeout},
+		{"account.login_code_timeout", &c.LoginCodeTimeout},
 	}
 	for _, d := range durations {
 		v, err := s.duration(d.key)
@@ -64,6 +67,12 @@ func accountMailConfig(s *Settings) (account.Config, error) {
 		return c, fmt.Errorf("account.code_max_attempts (%s): want at least 1, got %d", EnvName("account.code_max_attempts"), n)
 	}
 	c.CodeMaxAttempts = n
+	if c.MaxEmailAddresses, err = s.int("account.max_email_addresses"); err != nil {
+		return c, err
+	}
+	if c.MaxEmailAddresses < 0 {
+		return c, fmt.Errorf("account.max_email_addresses (%s): want 0 or more, got %d", EnvName("account.max_email_addresses"), c.MaxEmailAddresses)
+	}
 	return c, nil
 }
 
