@@ -227,3 +227,86 @@ func TestPasswordResetLogsInThroughStages(t *testing.T) {
 		t.Fatalf("the confirmation after the reset went to %s", loc)
 	}
 }
+
+// TestPasswordResetByCode: in code mode the request leads to the code
+// page; three wrong codes kill the reset (the right one is then refused);
+// a new request's right code leads to the new password; the link URLs
+// answer 404.
+func TestPasswordResetByCode(t *testing.T) {
+	e := newFlowEnv(t, account.Config{PasswordResetByCode: true})
+	e.srv.CreateUser(t, "mo", "mo@example.com", goodPassword)
+	request := func(c *http.Client) string {
+		t.Helper()
+		resp, _ := post(t, c, e.srv, "/accounts/password/reset/", url.Values{"email": {"mo@example.com"}})
+		if loc := location(t, resp); loc != "/accounts/password/reset/confirm/" || setCookie(resp, "gatehouse_reset") == nil {
+			t.Fatalf("a reset request in code mode went to %s (or set no reset cookie)", loc)
+		}
+		resp, page := get(t, c, e.srv, "/accounts/password/reset/confirm/")
+		if resp.StatusCode != 200 || !strings.Contains(page, `name="code"`) {
+			t.Fatalf("the code page = %d", resp.StatusCode)
+		}
+		m := e.mail(t, "mo@example.com", account.NoticePasswordResetCode)
+		if strings.Contains(m.Text, "/reset/key/") {
+			t.Fatalf("a code mail carries a link key:\n%s", m.Text)
+		}
+		return mailCode(t, m)
+	}
+	typeCode := func(c *http.Client, code string) (*http.Response, string) {
+		return post(t, c, e.srv, "/accounts/password/reset/confirm/", url.Values{"code": {code}})
+	}
+
+	c := e.browser()
+	code := request(c)
+	for i := range 3 {
+		resp, page := typeCode(c, wrongCode(code))
+		if resp.StatusCode != 200 || !strings.Contains(page, `name="code"`) {
+			t.Fatalf("wrong code %d = %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, _ := typeCode(c, code)
+	if loc := location(t, resp); loc != "/accounts/password/reset/" {
+		t.Fatalf("the right code after three wrong ones went to %s, want the request page again", loc)
+	}
+	resp, page := get(t, c, e.srv, "/accounts/password/reset/complete/")
+	invalidReset(t, resp, page, "the new-password page of a dead code")
+
+	// A new request; the right code opens the new-password page.
+	c = e.browser()
+	code = request(c)
+	resp, _ = typeCode(c, wrongCode(code))
+	resp, _ = typeCode(c, strings.ToLower(code))
+	if loc := location(t, resp); loc != "/accounts/password/reset/complete/" {
+		t.Fatalf("the right code went to %s", loc)
+	}
+	resp, page = get(t, c, e.srv, "/accounts/password/reset/complete/")
+	if resp.StatusCode != 200 || !strings.Contains(page, `name="password1"`) {
+		t.Fatalf("the new-password page = %d", resp.StatusCode)
+	}
+	resp, _ = e.setNewPassword(t, c, "/accounts/password/reset/complete/", newPassword)
+	if loc := location(t, resp); loc != "/accounts/password/reset/key/done/" {
+		t.Fatalf("the reset went to %s", loc)
+	}
+	e.mail(t, "mo@example.com", account.NoticePasswordChanged)
+	if loc := location(t, login(t, e.browser(), e.srv, "mo", newPassword)); loc != "/dashboard/" {
+		t.Fatal("the new password does not sign in")
+	}
+	resp, page = e.setNewPassword(t, c, "/accounts/password/reset/complete/", "another passphrase 99")
+	invalidReset(t, resp, page, "the code's form again")
+
+	// A code lives 3 minutes (PASSWORD_RESET_BY_CODE_TIMEOUT).
+	e.clock.Add(time.Minute)
+	c = e.browser()
+	code = request(c)
+	e.clock.Add(3*time.Minute + time.Second)
+	resp, _ = typeCode(c, code)
+	if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/accounts/password/reset/complete/" {
+		t.Fatal("a code past its 3 minutes was taken")
+	}
+
+	// No link pages in code mode.
+	for _, p := range []string{"/accounts/password/reset/key/1-abc-def/", "/accounts/password/reset/key/1-set-password/"} {
+		if resp, _ := get(t, e.browser(), e.srv, p); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s in code mode = %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
