@@ -93,6 +93,10 @@ func (s *Service) SendVerification(ctx context.Context, l *Login, c Client) erro
 	}
 	l.MailedAt = s.now().UTC()
 	if l.Phantom {
+		if s.Config.EmailVerificationByCode {
+			// A new code, as a real resend makes: its attempts start again.
+			_, l.Code = s.newPendingCode("email", s.emailCodeTTL())
+		}
 		return nil
 	}
 	u := l.user
@@ -133,21 +137,24 @@ func (s *Service) ConfirmCode(ctx context.Context, l *Login, typed string, c Cli
 	if normalizeCode(typed) == "" {
 		return fieldErr("code", CodeRequired, nil)
 	}
-	if l.Phantom {
-		if l.Code == nil {
-			l.Code = &pendingCode{Expires: s.now().Add(s.emailCodeTTL())}
-		}
-		l.Code.Attempts++
-		if l.Code.Attempts >= s.codeMaxAttempts() {
-			return fieldErr("code", CodeCodeExpired, nil)
-		}
-		return fieldErr("code", CodeCodeIncorrect, nil)
+	if l.Phantom && l.Code == nil && s.Config.EmailVerificationByCode && !l.MailedAt.IsZero() {
+		// The stand-in's code, as the one a real signup mailed (made
+		// when first needed; nobody knows it): it counts attempts and
+		// expires alike, and a dead one stays (a real one is dropped, and
+		// answers the same).
+		_, l.Code = s.newPendingCode("email", s.emailCodeTTL())
+		l.Code.Expires = l.MailedAt.Add(s.emailCodeTTL())
 	}
 	ok, spent := s.checkCode("email", l.Code, typed)
+	if l.Phantom && ok {
+		ok, spent = false, l.Code.Attempts >= s.codeMaxAttempts()
+	}
 	if !ok {
 		s.log().Info("email verification code refused", "event", "email_code_rejected", "user_id", l.UserID, "ip", c.IP)
 		if spent {
-			l.Code = nil
+			if !l.Phantom {
+				l.Code = nil
+			}
 			return fieldErr("code", CodeCodeExpired, nil)
 		}
 		return fieldErr("code", CodeCodeIncorrect, nil)
