@@ -159,6 +159,9 @@ func New(cfg Config) (*Gatehouse, error) {
 	if err := cfg.Account.CheckRateLimits(); err != nil {
 		return nil, fmt.Errorf("gatehouse: Config.Account: %w", err)
 	}
+	if err := cfg.Account.CheckSignupFields(); err != nil {
+		return nil, fmt.Errorf("gatehouse: Config.Account: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -297,8 +297,20 @@ func TestInactiveUserLosesAccessNextRequest(t *testing.T) {
 	if resp, _ := get(t, c, srv, "/dashboard/"); resp.StatusCode != http.StatusFound {
 		t.Fatalf("inactive user still signed in: %d", resp.StatusCode)
 	}
-	if resp := login(t, srv.Client(), srv, "kate", goodPassword); resp.StatusCode != 200 {
-		t.Fatalf("inactive user logged in: %d", resp.StatusCode)
+	// The right password leads to the inactive-account page, with no session.
+	fresh := srv.Client()
+	if resp := login(t, fresh, srv, "kate", goodPassword); resp.Header.Get("Location") != "/accounts/inactive/" {
+		t.Fatalf("inactive user's login = %d to %q, want the inactive page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := get(t, fresh, srv, "/dashboard/"); resp.StatusCode != http.StatusFound {
+		t.Fatal("an inactive user got a session")
+	}
+	if resp, body := get(t, fresh, srv, "/accounts/inactive/"); resp.StatusCode != 200 || !strings.Contains(body, "This account is inactive") {
+		t.Fatalf("inactive page = %d", resp.StatusCode)
+	}
+	// A wrong password hears what any wrong password hears.
+	if resp := login(t, srv.Client(), srv, "kate", "not the password"); resp.StatusCode != 200 {
+		t.Fatalf("inactive user's wrong password = %d, want the login form again", resp.StatusCode)
 	}
 }
 

@@ -61,6 +61,11 @@ const (
 	CodePasswordAlreadySet = "password_already_set"
 	// CodeLoginByCodeDisabled: login by code is not enabled here.
 	CodeLoginByCodeDisabled = "login_by_code_disabled"
+	// CodeEmailMismatch: the address typed twice differs.
+	CodeEmailMismatch = "email_mismatch"
+	// CodeAccountInactive: the credentials are right but the account is
+	// inactive (shown only to who typed the right password).
+	CodeAccountInactive = "account_inactive"
 )
 
 // Error is one problem a user can act on: a stable Code, the form Field it

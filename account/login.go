@@ -20,9 +20,12 @@ type LoginInput struct {
 const maxLoginLength = user.MaxEmailLength
 
 // Login checks credentials and returns the user. Every refusal that could tell
-// whether an account exists — unknown login, wrong password, inactive user,
-// unusable password — is the same CodeInvalidCredentials after the same work
-// (one password hash), so responses and timing do not enumerate accounts.
+// whether an account exists — unknown login, wrong password, unusable
+// password, an inactive user's wrong password — is the same
+// CodeInvalidCredentials after the same work (one password hash), so
+// responses and timing do not enumerate accounts. Only the right password
+// of an inactive account hears CodeAccountInactive (allauth's
+// account_inactive page): whoever typed it knows the account anyway.
 //
 // Every attempt counts against LimitLogin (per client IP). Before the
 // password is checked, the attempt reserves a unit of LimitLoginFailed per
@@ -41,7 +44,7 @@ const maxLoginLength = user.MaxEmailLength
 func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Login, error) {
 	if _, err := s.RateLimit(ctx, LimitLogin, Subjects{IP: c.IP}); err != nil {
 		if limited(err) {
-			s.failed(in.Login, CodeTooManyAttempts, c)
+			s.failed(ctx, in.Login, CodeTooManyAttempts, c)
 		}
 		return nil, err
 	}
@@ -65,13 +68,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Login, e
 	reserved, err := s.RateLimit(ctx, LimitLoginFailed, Subjects{IP: c.IP, Key: loginKey(u, in.Login)})
 	if err != nil {
 		if limited(err) {
-			s.failed(in.Login, CodeTooManyAttempts, c)
+			s.failed(ctx, in.Login, CodeTooManyAttempts, c)
 		}
 		return nil, err
 	}
 
 	ok := false
-	if u == nil || !u.IsActive || !u.HasUsablePassword() {
+	if u == nil || !u.HasUsablePassword() {
 		if err := s.Passwords.VerifyDummy(ctx, in.Password); err != nil {
 			return nil, fmt.Errorf("account: login: %w", err)
 		}
@@ -88,19 +91,25 @@ func (s *Service) Login(ctx context.Context, in LoginInput, c Client) (*Login, e
 		}
 	}
 	if !ok {
-		s.failed(in.Login, CodeInvalidCredentials, c)
+		s.failed(ctx, in.Login, CodeInvalidCredentials, c)
 		return nil, &Error{Code: CodeInvalidCredentials}
 	}
 	if err := reserved.Release(ctx); err != nil {
 		return nil, fmt.Errorf("account: login: %w", err)
 	}
+	if !u.IsActive {
+		// The right password of an inactive account: only its owner
+		// learns it is inactive (allauth's account_inactive page).
+		s.failed(ctx, in.Login, CodeAccountInactive, c)
+		return nil, &Error{Code: CodeAccountInactive}
+	}
 	return s.newLogin(u, "password"), nil
 }
 
-func (s *Service) failed(login, code string, c Client) {
+func (s *Service) failed(ctx context.Context, login, code string, c Client) {
 	s.log().Info("login refused", "event", "login_failed", "code", code, "login", login, "ip", c.IP)
 	if s.Hooks.OnLoginFailed != nil {
-		s.Hooks.OnLoginFailed(login, code, c)
+		s.Hooks.OnLoginFailed(ctx, login, code, c)
 	}
 }
 

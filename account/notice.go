@@ -90,6 +90,14 @@ func (s *Service) send(ctx context.Context, q mail.Queue, n Notice) error {
 	if err != nil {
 		return fmt.Errorf("account: render %s mail: %w", n.Kind, err)
 	}
+	if s.Hooks.SendMail != nil {
+		if m, err = s.Hooks.SendMail(ctx, n, m); err != nil {
+			return fmt.Errorf("account: %s mail: %w", n.Kind, err)
+		}
+		if m == nil {
+			return nil // the site sends it its own way, or not at all
+		}
+	}
 	if err := q.Enqueue(ctx, m); err != nil {
 		return fmt.Errorf("account: queue %s mail: %w", n.Kind, err)
 	}

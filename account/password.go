@@ -79,9 +79,9 @@ func (s *Service) SetPassword(ctx context.Context, u *user.User, pw string, c Cl
 		return fmt.Errorf("account: set password: %w", err)
 	}
 	u.Password = encoded
-	s.log().Info("password changed", "event", "password_changed", "user_id", u.ID, "ip", c.IP)
+	s.event(ctx, "password_changed", u.ID, c)
 	if s.Hooks.OnPasswordChanged != nil {
-		s.Hooks.OnPasswordChanged(u, c)
+		s.Hooks.OnPasswordChanged(ctx, u, c)
 	}
 	return nil
 }

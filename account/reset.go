@@ -251,9 +251,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, p1, p2 string, c Cli
 	if err := s.clearLoginLock(ctx, u); err != nil {
 		return nil, err
 	}
-	s.log().Info("password reset", "event", "password_reset", "user_id", u.ID, "ip", c.IP)
+	s.event(ctx, "password_reset", u.ID, c)
 	if s.Hooks.OnPasswordChanged != nil {
-		s.Hooks.OnPasswordChanged(u, c)
+		s.Hooks.OnPasswordChanged(ctx, u, c)
 	}
 	if s.Hooks.OnPasswordReset != nil {
 		s.Hooks.OnPasswordReset(ctx, u, c)

@@ -1,7 +1,6 @@
 package account
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -89,6 +88,16 @@ type Config struct {
 	// mandatory verification a taken address is then a field error, as with
 	// optional verification (allauth's PREVENT_ENUMERATION=False).
 	RevealTakenEmails bool
+	// SessionRemember is allauth's SESSION_REMEMBER: RememberAsk (the
+	// default: a "Remember me" box), RememberAlways or RememberNever.
+	SessionRemember RememberMode
+	// SignupFields are allauth's SIGNUP_FIELDS (see SignupFields). The
+	// default is DefaultSignupFields.
+	SignupFields []string
+	// SignupHoneypot names a field the signup form carries hidden: a bot
+	// that fills it is answered as if signed up, and nothing is stored
+	// (SIGNUP_FORM_HONEYPOT_FIELD). "" is none.
+	SignupHoneypot string
 	// LoginByCode lets users sign in with a code mailed to their address
 	// (allauth's LOGIN_BY_CODE_ENABLED). The default is off.
 	LoginByCode bool
@@ -108,6 +117,16 @@ type Config struct {
 	LoginTimeout time.Duration
 }
 
+// RememberMode is Config.SessionRemember.
+type RememberMode string
+
+// Remember modes.
+const (
+	RememberAsk    RememberMode = ""
+	RememberAlways RememberMode = "always"
+	RememberNever  RememberMode = "never"
+)
+
 // EmailVerification is Config.EmailVerification.
 type EmailVerification string
 
@@ -117,34 +136,6 @@ const (
 	EmailVerificationMandatory EmailVerification = "mandatory"
 	EmailVerificationNone      EmailVerification = "none"
 )
-
-// Hooks are optional callbacks, allauth's adapter and signals without the
-// god class. Each runs synchronously; a Before hook's error aborts the flow.
-type Hooks struct {
-	// BeforeSignup may refuse a signup by returning an *Error.
-	BeforeSignup func(in *SignupInput, c Client) error
-	// AfterSignup runs after the user is stored.
-	AfterSignup func(u *user.User, c Client)
-	// AfterLogin runs after a successful login.
-	AfterLogin func(u *user.User, c Client)
-	// OnLoginFailed runs after a refused login with the identity typed.
-	OnLoginFailed func(login string, code string, c Client)
-	// OnPasswordChanged runs after a password change.
-	OnPasswordChanged func(u *user.User, c Client)
-	// OnEmailConfirmed runs after an address of the user is verified.
-	OnEmailConfirmed func(ctx context.Context, userID int64, email string, c Client)
-	// OnPasswordReset runs after a password reset (OnPasswordChanged runs
-	// too).
-	OnPasswordReset func(ctx context.Context, u *user.User, c Client)
-	// OnPasswordSet runs after a user without a password sets one.
-	OnPasswordSet func(ctx context.Context, u *user.User, c Client)
-	// OnEmailAdded runs after an address is added (unverified).
-	OnEmailAdded func(ctx context.Context, u *user.User, email string, c Client)
-	// OnEmailRemoved runs after an address is removed.
-	OnEmailRemoved func(ctx context.Context, u *user.User, email string, c Client)
-	// OnEmailChanged runs after the primary address changes.
-	OnEmailChanged func(ctx context.Context, u *user.User, from, to string, c Client)
-}
 
 // Service runs the account flows over a user store.
 type Service struct {

@@ -19,6 +19,8 @@ type SignupInput struct {
 	Email     string
 	Password1 string
 	Password2 string
+	// Email2 is the address typed again, when the form asks for it.
+	Email2 string
 	// Language is the pages' language at signup ("en", "ru"), kept for
 	// the user's mail.
 	Language string
@@ -41,7 +43,7 @@ type SignupInput struct {
 // the address's owner is mailed that someone tried (at most once per
 // confirm_email cooldown).
 func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login, error) {
-	if s.Config.SignupClosed {
+	if !s.SignupOpen(ctx, c) {
 		return nil, &Error{Code: CodeSignupClosed}
 	}
 	if _, err := s.RateLimit(ctx, LimitSignup, Subjects{IP: c.IP}); err != nil {
@@ -51,6 +53,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login,
 	in.Email = strings.TrimSpace(in.Email)
 	errs, err := s.checkSignup(ctx, &in)
 	if err != nil {
+		if AsErrors(err) != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("account: signup: %w", err)
 	}
 	taken := false
@@ -69,7 +74,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login,
 		return nil, errs
 	}
 	if s.Hooks.BeforeSignup != nil {
-		if err := s.Hooks.BeforeSignup(&in, c); err != nil {
+		if err := s.Hooks.BeforeSignup(ctx, &in, c); err != nil {
 			return nil, err
 		}
 	}
@@ -115,9 +120,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login,
 		}
 		return nil, duplicateToError(err, "account: signup")
 	}
-	s.log().Info("signup", "event", "signup", "user_id", u.ID, "ip", c.IP)
-	if s.Hooks.AfterSignup != nil {
-		s.Hooks.AfterSignup(u, c)
+	s.event(ctx, "signup", u.ID, c)
+	if s.Hooks.OnSignedUp != nil {
+		s.Hooks.OnSignedUp(ctx, u, c)
 	}
 	return l, nil
 }
@@ -159,9 +164,39 @@ func (s *Service) standInSignup(ctx context.Context, in SignupInput, c Client) (
 	return l, nil
 }
 
-// checkSignup collects every field problem of a signup.
+// checkSignup collects every field problem of a signup, after the site's
+// CleanUsername and CleanEmail hooks, by the form's SignupFields; a username
+// the form does not ask for is made from the address.
 func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, error) {
 	var errs Errors
+	f := s.SignupForm()
+	if !f.Password2 {
+		in.Password2 = in.Password1
+	}
+	if in.Email != "" && s.Hooks.CleanEmail != nil {
+		email, err := s.Hooks.CleanEmail(ctx, in.Email)
+		if err != nil {
+			return nil, err
+		}
+		in.Email = email
+	}
+	if f.Email2 && in.Email != "" && user.CanonicalEmail(in.Email) != user.CanonicalEmail(strings.TrimSpace(in.Email2)) {
+		errs = append(errs, fieldErr("email2", CodeEmailMismatch, nil))
+	}
+	if in.Username == "" && !f.UsernameRequired && in.Email != "" && user.ValidateEmail(in.Email) == nil {
+		name, err := s.generateUsername(ctx, in.Email)
+		if err != nil {
+			return nil, err
+		}
+		in.Username = name
+	}
+	if in.Username != "" && s.Hooks.CleanUsername != nil {
+		name, err := s.Hooks.CleanUsername(ctx, in.Username)
+		if err != nil {
+			return nil, err
+		}
+		in.Username = name
+	}
 	switch {
 	case in.Username == "":
 		errs = append(errs, fieldErr("username", CodeRequired, nil))
@@ -177,7 +212,7 @@ func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, err
 		}
 	}
 	switch {
-	case in.Email == "" && s.EmailRequired():
+	case in.Email == "" && f.EmailRequired:
 		errs = append(errs, fieldErr("email", CodeRequired, nil))
 	case in.Email != "" && user.ValidateEmail(in.Email) != nil:
 		errs = append(errs, fieldErr("email", CodeEmailInvalid, nil))

@@ -112,9 +112,9 @@ func (s *Service) CompleteLogin(ctx context.Context, l *Login, c Client) (*user.
 		return nil, fmt.Errorf("account: complete login: %w", err)
 	}
 	l.user = u
-	s.log().Info("login", "event", "login_ok", "user_id", u.ID, "method", l.Method, "ip", c.IP)
-	if s.Hooks.AfterLogin != nil {
-		s.Hooks.AfterLogin(u, c)
+	s.event(ctx, "login_ok", u.ID, c, "method", l.Method)
+	if s.Hooks.OnLoggedIn != nil {
+		s.Hooks.OnLoggedIn(ctx, u, c)
 	}
 	return u, nil
 }

@@ -130,7 +130,7 @@ func New(opts Options) (*Handlers, error) {
 		Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/",
 		Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
 		ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/",
-		Email: "/accounts/email/", PasswordSet: "/accounts/password/set/",
+		Email: "/accounts/email/", PasswordSet: "/accounts/password/set/", Inactive: "/accounts/inactive/",
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
@@ -170,6 +170,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/login/code/", h.loginCode)
 	mux.HandleFunc("GET /accounts/login/code/confirm/", h.loginCodeConfirm)
 	mux.HandleFunc("POST /accounts/login/code/confirm/", h.loginCodeConfirm)
+	mux.HandleFunc("GET /accounts/inactive/", h.inactive)
 	mux.HandleFunc("GET /accounts/signup/", h.signup)
 	mux.HandleFunc("POST /accounts/signup/", h.signup)
 	mux.HandleFunc("GET /accounts/logout/", h.logoutConfirm)

@@ -14,12 +14,17 @@ type LoginData struct {
 	Method string
 	// ByCode is true when login by a mailed code is on: the page links it.
 	ByCode bool
+	// AskRemember is true when the page offers "Remember me"
+	// (account.Config.SessionRemember is RememberAsk).
+	AskRemember bool
 }
 
 // login shows and handles the login form: fields login, password, remember, next.
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
-	p.Data = LoginData{Method: string(h.opts.Account.LoginMethod()), ByCode: h.opts.Account.Config.LoginByCode}
+	acc := h.opts.Account
+	p.Data = LoginData{Method: string(acc.LoginMethod()), ByCode: acc.Config.LoginByCode,
+		AskRemember: acc.Config.SessionRemember == account.RememberAsk}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {
@@ -45,6 +50,9 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		case account.HasCode(err, account.CodeTooManyAttempts):
 			status = http.StatusTooManyRequests
 			setRetryAfter(w, err)
+		case account.HasCode(err, account.CodeAccountInactive):
+			http.Redirect(w, r, h.urls.Inactive, http.StatusSeeOther)
+			return
 		case account.AsErrors(err) == nil:
 			h.internalError(w, r, "login", err)
 			return
@@ -53,7 +61,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, p)
 		return
 	}
-	l.Remember, l.Next = r.PostFormValue("remember") != "", p.Next
+	l.Remember, l.Next = h.remember(r), p.Next
 	h.continueLogin(w, r, l, "", "flash.logged_in")
 }
 
@@ -68,9 +76,48 @@ func (h *Handlers) startSession(w http.ResponseWriter, r *http.Request, u *user.
 	}
 	h.flash(w, r, "success", flashKey)
 	if next == "" {
-		next = h.opts.LoginRedirect
+		next = h.loginRedirect(r, u)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// remember reads the login form's "Remember me" as SessionRemember says.
+func (h *Handlers) remember(r *http.Request) bool {
+	switch h.opts.Account.Config.SessionRemember {
+	case account.RememberAlways:
+		return true
+	case account.RememberNever:
+		return false
+	}
+	return r.PostFormValue("remember") != ""
+}
+
+// loginRedirect is where a login without a next lands: the LoginRedirect
+// hook's answer, else Options.LoginRedirect.
+func (h *Handlers) loginRedirect(r *http.Request, u *user.User) string {
+	if f := h.opts.Account.Hooks.LoginRedirect; f != nil {
+		if to := safenext.Clean(f(r.Context(), u)); to != "" {
+			return to
+		}
+	}
+	return h.opts.LoginRedirect
+}
+
+// logoutRedirect is where a logout lands: the LogoutRedirect hook's answer,
+// else Options.LogoutRedirect.
+func (h *Handlers) logoutRedirect(r *http.Request) string {
+	if f := h.opts.Account.Hooks.LogoutRedirect; f != nil {
+		if to := safenext.Clean(f(r.Context())); to != "" {
+			return to
+		}
+	}
+	return h.opts.LogoutRedirect
+}
+
+// inactive is the page an inactive account's right password leads to
+// (/accounts/inactive/, allauth's account_inactive).
+func (h *Handlers) inactive(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, h.page(w, r, "inactive"))
 }
 
 // logoutConfirm asks before signing out: GET never changes state.
@@ -90,8 +137,8 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u != nil {
-		h.opts.Log.Info("logout", "event", "logout", "user_id", u.ID)
+		h.opts.Account.LoggedOut(r.Context(), u, h.client(r))
 		h.flash(w, r, "info", "flash.logged_out")
 	}
-	http.Redirect(w, r, h.opts.LogoutRedirect, http.StatusSeeOther)
+	http.Redirect(w, r, h.logoutRedirect(r), http.StatusSeeOther)
 }

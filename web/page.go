@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -59,12 +60,19 @@ type URLs struct {
 	Reauthenticate string
 	Email          string // the account area's first page: "/accounts/email/"
 	PasswordSet    string // "/accounts/password/set/"
+	Inactive       string // "/accounts/inactive/"
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }
 
 // SignupData is .Data of the signup page.
 type SignupData struct {
+	// EmailRequired marks the email field required (kept for templates
+	// written before Fields; equal to Fields.EmailRequired).
 	EmailRequired bool
+	// Fields are the form's fields (account.Config.SignupFields).
+	Fields account.SignupFields
+	// Honeypot names the hidden field bots fill ("" for none).
+	Honeypot string
 }
 
 // Flash is a one-time message shown at the top of the next page.

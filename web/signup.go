@@ -10,8 +10,14 @@ import (
 // signup shows and handles the signup form: username, email, password1,
 // password2, next. A successful signup signs the new user in.
 func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
+	acc, c := h.opts.Account, h.client(r)
+	if !acc.SignupOpen(r.Context(), c) {
+		h.render(w, r, http.StatusOK, h.page(w, r, "signup_closed"))
+		return
+	}
 	p := h.page(w, r, "signup")
-	p.Data = SignupData{EmailRequired: h.opts.Account.EmailRequired()}
+	f := acc.SignupForm()
+	p.Data = SignupData{EmailRequired: f.EmailRequired, Fields: f, Honeypot: acc.Config.SignupHoneypot}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Form = &Form{}
@@ -22,16 +28,22 @@ func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Next = safenext.Clean(r.PostFormValue("next"))
-	p.Form = formValues(r, "username", "email")
+	if name := acc.Config.SignupHoneypot; name != "" && r.PostFormValue(name) != "" {
+		// A bot filled the hidden field: answer as a signup would, store nothing.
+		h.opts.Log.Info("signup honeypot", "event", "signup_honeypot", "ip", c.IP)
+		http.Redirect(w, r, h.opts.LoginRedirect, http.StatusSeeOther)
+		return
+	}
+	p.Form = formValues(r, "username", "email", "email2")
 	in := account.SignupInput{
 		Username:  r.PostFormValue("username"),
 		Email:     r.PostFormValue("email"),
 		Password1: r.PostFormValue("password1"),
 		Password2: r.PostFormValue("password2"),
+		Email2:    r.PostFormValue("email2"),
 		Language:  p.L.Lang,
 	}
-	c := h.client(r)
-	l, err := h.opts.Account.Signup(r.Context(), in, c)
+	l, err := acc.Signup(r.Context(), in, c)
 	if err != nil {
 		h.formError(w, r, p, err, "signup")
 		return

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -65,7 +66,11 @@ func pageCases(l *Localizer) []pageCase {
 		{"home signed in", base("home", testUser)},
 		{"login empty", withForm(base("login", nil), &Form{})},
 		{"login nil form", base("login", nil)},
-		{"login by username", func() Page { p := base("login", nil); p.Data = LoginData{Method: "username"}; return p }()},
+		{"login by username", func() Page {
+			p := base("login", nil)
+			p.Data = LoginData{Method: "username", AskRemember: true}
+			return p
+		}()},
 		{"login by email", func() Page { p := base("login", nil); p.Data = LoginData{Method: "email"}; return p }()},
 		{"login next", withNext(withForm(base("login", nil), &Form{}), "/secret/?a=1&b=2")},
 		{"login errors", withForm(base("login", nil), &Form{
@@ -75,7 +80,19 @@ func pageCases(l *Localizer) []pageCase {
 		})},
 		{"signup empty", withForm(base("signup", nil), &Form{})},
 		{"signup next", withNext(base("signup", nil), "/secret/")},
-		{"signup email required", func() Page { p := base("signup", nil); p.Data = SignupData{EmailRequired: true}; return p }()},
+		{"signup email required", func() Page {
+			p := base("signup", nil)
+			p.Data = SignupData{EmailRequired: true, Fields: account.SignupFields{Username: true, UsernameRequired: true, Email: true, EmailRequired: true, Password2: true}}
+			return p
+		}()},
+		{"signup email only, twice, honeypot", func() Page {
+			p := withForm(base("signup", nil), &Form{Errors: map[string][]string{"email2": {"The two email addresses didn't match."}}})
+			p.Data = SignupData{EmailRequired: true, Honeypot: "phone_number", Fields: account.SignupFields{Email: true, EmailRequired: true, Email2: true}}
+			return p
+		}()},
+		{"signup_closed", base("signup_closed", nil)},
+		{"inactive", base("inactive", nil)},
+		{"login no remember", func() Page { p := withForm(base("login", nil), &Form{}); p.Data = LoginData{Method: "email"}; return p }()},
 		{"signup errors", withForm(base("signup", nil), &Form{
 			Values: map[string]string{"username": "alice", "email": "not-an-email"},
 			Errors: map[string][]string{
@@ -428,7 +445,7 @@ func TestTemplateKeysInCatalogs(t *testing.T) {
 	// Keys the handlers pass in: page titles and error texts.
 	for _, p := range []string{"home", "login", "signup", "logout", "password_change", "dashboard", "secret", "error",
 		"confirm_email", "confirm_email_key", "password_reset", "password_reset_done", "password_reset_key",
-		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions", "email", "email_cancel", "password_set", "login_code", "login_code_confirm"} {
+		"password_reset_key_done", "password_reset_code", "reauthenticate", "sessions", "email", "email_cancel", "password_set", "login_code", "login_code_confirm", "signup_closed", "inactive"} {
 		keys = append(keys, "title."+p)
 	}
 	for _, s := range errorStatuses {
@@ -464,7 +481,7 @@ var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "pass
 	"dashboard.", "secret.", "sessions.", "error.", "footer.", "lang.", "title.", "new_password.",
 	"confirm_email.", "confirm_email_key.", "password_reset.", "password_reset_done.", "password_reset_key.",
 	"password_reset_key_done.", "password_reset_code.", "reauthenticate.", "account_nav.", "email.", "email_cancel.",
-	"password_set.", "login_code.", "login_code_confirm."}
+	"password_set.", "login_code.", "login_code_confirm.", "signup_closed.", "inactive."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")

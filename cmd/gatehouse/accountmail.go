@@ -67,6 +67,20 @@ func accountMailConfig(s *Settings) (account.Config, error) {
 		return c, fmt.Errorf("account.code_max_attempts (%s): want at least 1, got %d", EnvName("account.code_max_attempts"), n)
 	}
 	c.CodeMaxAttempts = n
+	switch v := s.str("account.session_remember"); v {
+	case "ask":
+	case "always", "never":
+		c.SessionRemember = account.RememberMode(v)
+	default:
+		return c, fmt.Errorf("account.session_remember (%s): want ask, always or never, got %q", EnvName("account.session_remember"), v)
+	}
+	for _, f := range strings.Split(s.str("account.signup_fields"), ",") {
+		c.SignupFields = append(c.SignupFields, strings.TrimSpace(f))
+	}
+	if _, err := account.ParseSignupFields(c.SignupFields); err != nil {
+		return c, fmt.Errorf("account.signup_fields (%s): %w", EnvName("account.signup_fields"), err)
+	}
+	c.SignupHoneypot = strings.TrimSpace(s.str("account.signup_honeypot"))
 	if c.MaxEmailAddresses, err = s.int("account.max_email_addresses"); err != nil {
 		return c, err
 	}

@@ -119,10 +119,14 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 		return cfg, err
 	}
 	method := account.LoginMethod(s.str("account.login_method"))
+	switch strings.ReplaceAll(string(method), " ", "") {
+	case "username,email", "email,username": // allauth's LOGIN_METHODS written as a list
+		method = account.LoginByUsernameOrEmail
+	}
 	switch method {
 	case account.LoginByUsername, account.LoginByEmail, account.LoginByUsernameOrEmail:
 	default:
-		return cfg, fmt.Errorf("account.login_method: want username, email or username_email, got %q", method)
+		return cfg, fmt.Errorf("account.login_method: want username, email or username_email (or allauth's list, username,email), got %q", method)
 	}
 	var sc session.Config
 	for key, d := range map[string]*time.Duration{
@@ -156,6 +160,9 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 		SiteName: s.str("site_name"), MailFrom: s.str("mail.from"),
 		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
 		Account: acc,
+	}
+	if err := cfg.Account.CheckSignupFields(); err != nil {
+		return cfg, err
 	}
 	return cfg, cfg.Account.CheckRateLimits()
 }
