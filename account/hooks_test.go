@@ -60,9 +60,13 @@ func TestHooksAndEvents(t *testing.T) {
 		OnLoggedOut:       func(_ context.Context, u *user.User, _ account.Client) { note("logged_out", u.ID) },
 		OnPasswordSet:     func(_ context.Context, u *user.User, _ account.Client) { note("password_set", u.ID) },
 		OnPasswordChanged: func(_ context.Context, u *user.User, _ account.Client) { note("password_changed", u.ID) },
-		OnEmailAdded:      func(_ context.Context, u *user.User, email string, _ account.Client) { note("email_added:"+email, u.ID) },
-		OnEmailRemoved:    func(_ context.Context, u *user.User, email string, _ account.Client) { note("email_removed:"+email, u.ID) },
-		OnEmailConfirmed:  func(_ context.Context, id int64, email string, _ account.Client) { note("email_confirmed:"+email, id) },
+		OnEmailAdded: func(_ context.Context, u *user.User, email string, _ account.Client) {
+			note("email_added:"+email, u.ID)
+		},
+		OnEmailRemoved: func(_ context.Context, u *user.User, email string, _ account.Client) {
+			note("email_removed:"+email, u.ID)
+		},
+		OnEmailConfirmed: func(_ context.Context, id int64, email string, _ account.Client) { note("email_confirmed:"+email, id) },
 		OnEmailChanged: func(_ context.Context, u *user.User, from, to string, _ account.Client) {
 			note("email_changed:"+from+">"+to, u.ID)
 		},
