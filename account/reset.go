@@ -234,7 +234,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, p1, p2 string, c Cli
 			return &Error{Code: CodeResetKeyInvalid}
 		}
 		u.Password = encoded
-		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: u.Email, User: u})
+		to, err := s.noticeAddress(ctx, tx, u)
+		if err != nil || to == "" {
+			return err
+		}
+		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: to, User: u})
 	})
 	if err != nil {
 		if AsErrors(err) != nil {
@@ -262,6 +266,20 @@ func (s *Service) ResetPassword(ctx context.Context, token, p1, p2 string, c Cli
 		return nil, nil
 	}
 	return s.newLogin(u, "password_reset"), nil
+}
+
+// noticeAddress returns where a notice about u's account goes: u's
+// primary address, else their first other one (a user without a primary
+// address, from an import or the CLI), else "".
+func (s *Service) noticeAddress(ctx context.Context, users user.Store, u *user.User) (string, error) {
+	if u.Email != "" {
+		return u.Email, nil
+	}
+	es, err := users.Emails(ctx, u.ID)
+	if err != nil || len(es) == 0 {
+		return "", err
+	}
+	return es[0].Email, nil
 }
 
 // clearLoginLock lifts the account's failed-login lock (its login_failed

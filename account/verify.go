@@ -85,9 +85,28 @@ func emailAddress(ctx context.Context, users user.Store, userID int64, email str
 // SendVerification mails the address of l's email stage a confirmation (a
 // link, or a code kept in l in code mode; the caller saves l), at most once
 // per cooldown per address (the confirm_email limit: CodeTooManyAttempts
-// with the time left). The stand-in of a signup with a taken address
-// answers the same and mails nothing.
+// with the time left). A login without an address (the user has no
+// primary one) takes the user's first unverified address; a user with none
+// gets CodeRequired on "email". The stand-in of a signup with a taken
+// address answers the same and mails nothing.
 func (s *Service) SendVerification(ctx context.Context, l *Login, c Client) error {
+	if l.Email == "" && !l.Phantom && l.user != nil {
+		// A user without a primary address (an import, the CLI): the
+		// stage is about their first unverified one.
+		es, err := s.Users.Emails(ctx, l.user.ID)
+		if err != nil {
+			return fmt.Errorf("account: confirmation: %w", err)
+		}
+		for _, e := range es {
+			if !e.Verified {
+				l.Email = e.Email
+				break
+			}
+		}
+		if l.Email == "" {
+			return fieldErr("email", CodeRequired, nil)
+		}
+	}
 	if _, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(l.Email)}); err != nil {
 		return err
 	}

@@ -52,7 +52,9 @@ func (h *Handlers) continueLogin(w http.ResponseWriter, r *http.Request, l *acco
 		return
 	}
 	if name == account.StageVerifyEmail && l.MailedAt.IsZero() {
-		if err := acc.SendVerification(ctx, l, c); err != nil && !account.HasCode(err, account.CodeTooManyAttempts) {
+		// A refusal (the cooldown, a user without an address) leaves the
+		// login at its stage, whose page can send again.
+		if err := acc.SendVerification(ctx, l, c); err != nil && account.AsErrors(err) == nil {
 			h.internalError(w, r, "login: verification mail", err)
 			return
 		}
