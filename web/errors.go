@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
@@ -45,7 +46,7 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 // the browser reported (never the body or cookies).
 func (h *Handlers) CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
 	h.opts.Log.Warn("cross-origin request refused", "event", "csrf_failed", "method", r.Method,
-		"path", r.URL.Path, "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"),
+		"path", loggedPath(r.URL.Path), "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"),
 		"ip", h.opts.ClientIP.IP(r))
 	if WantsJSON(r) {
 		writeJSONError(w, http.StatusForbidden, "csrf_failed", "Cross-origin request refused.")
@@ -55,6 +56,21 @@ func (h *Handlers) CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
 	p.Status = http.StatusForbidden
 	p.Data = ErrorData{TitleKey: "error.csrf.title", MessageKey: "error.csrf.message"}
 	h.render(w, r, http.StatusForbidden, p)
+}
+
+// keyedPaths are the pages whose path carries a mailed key (a
+// confirmation, reset or cancel link): logs name them without it.
+var keyedPaths = []string{"/accounts/confirm-email/", "/accounts/password/reset/key/", "/accounts/email/cancel/"}
+
+// loggedPath returns path for a log line, with the key of a mailed link
+// replaced by "…".
+func loggedPath(path string) string {
+	for _, prefix := range keyedPaths {
+		if rest, ok := strings.CutPrefix(path, prefix); ok && rest != "" && rest != "done/" {
+			return prefix + "…/"
+		}
+	}
+	return path
 }
 
 // Forbidden renders the 403 page.
