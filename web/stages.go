@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/safenext"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -94,7 +95,9 @@ func (h *Handlers) pendingLogin(w http.ResponseWriter, r *http.Request) (*accoun
 // ContinueLogin answers r with the next step of l, a login whose first
 // factor passed outside the pages (the root package's Authenticate): the
 // page of its next stage, or, with none left, a new session and a redirect
-// to l.Next (else Options.LoginRedirect).
+// to l.Next when it is a local path (internal/safenext, SECURITY.md C3:
+// an app may pass a posted next as it is), else Options.LoginRedirect.
 func (h *Handlers) ContinueLogin(w http.ResponseWriter, r *http.Request, l *account.Login) {
+	l.Next = safenext.Clean(l.Next)
 	h.continueLogin(w, r, l, "", "flash.logged_in")
 }
