@@ -72,3 +72,31 @@ func TestReauthenticateByMailedCode(t *testing.T) {
 		t.Fatal("a reauthentication code worked twice")
 	}
 }
+
+// TestReauthenticationCodeCookieLastsAsTheCode: the cookie naming a mailed
+// reauthentication code lasts as long as the code
+// (EmailVerificationCodeTimeout), not a fixed 10 minutes.
+func TestReauthenticationCodeCookieLastsAsTheCode(t *testing.T) {
+	for _, ttl := range []time.Duration{0, 30 * time.Minute} {
+		e := newFlowEnv(t, account.Config{EmailVerificationCodeTimeout: ttl})
+		u := e.srv.CreateUser(t, "quin", "quin@example.com", goodPassword)
+		c := e.browser()
+		location(t, login(t, c, e.srv, "quin", goodPassword))
+		must(t, e.srv.DB.SetPassword(context.Background(), u.ID, "!unusable-password-marker-0123456789abcdef"))
+		resp, _ := post(t, c, e.srv, "/accounts/reauthenticate/", url.Values{"action": {"send"}})
+		location(t, resp)
+		want := int(ttl / time.Second)
+		if ttl == 0 {
+			want = 600
+		}
+		if ck := setCookie(resp, "gatehouse_reauth_code"); ck == nil || ck.MaxAge != want {
+			t.Fatalf("code timeout %v: the code's cookie %+v, want Max-Age %d", ttl, ck, want)
+		}
+		code := mailCode(t, e.mail(t, "quin@example.com", account.NoticeReauthenticationCode))
+		e.clock.Add(time.Duration(want-1) * time.Second)
+		resp, _ = post(t, c, e.srv, "/accounts/reauthenticate/", url.Values{"code": {code}})
+		if loc := location(t, resp); loc != "/dashboard/" {
+			t.Fatalf("code timeout %v: a code a second before its end went to %s", ttl, loc)
+		}
+	}
+}

@@ -214,6 +214,11 @@ func (s *Service) LoginCodeTimeout() time.Duration { return s.loginCodeTTL() }
 // ResetCodeTimeout returns how long a reset code lives.
 func (s *Service) ResetCodeTimeout() time.Duration { return s.resetCodeTTL() }
 
+// EmailCodeTimeout returns how long an email verification or
+// reauthentication code lives (Config.EmailVerificationCodeTimeout or its
+// default).
+func (s *Service) EmailCodeTimeout() time.Duration { return s.emailCodeTTL() }
+
 func (s *Service) loginCodeTTL() time.Duration {
 	return orDuration(s.Config.LoginCodeTimeout, 3*time.Minute)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/flow"
@@ -91,7 +90,7 @@ func (h *Handlers) reauthenticate(w http.ResponseWriter, r *http.Request) {
 	case d.ByCode && r.PostFormValue("action") == "send":
 		var token string
 		if token, err = acc.SendReauthenticationCode(ctx, u, c); err == nil {
-			h.setFlowCookie(w, reauthCodeCookie, token, h.opts.Now().Add(10*time.Minute))
+			h.setFlowCookie(w, reauthCodeCookie, token, h.opts.Now().Add(acc.EmailCodeTimeout()))
 			d.CodeSent = true
 			http.Redirect(w, r, h.urls.Reauthenticate+"?next="+url.QueryEscape(p.Next), http.StatusSeeOther)
 			return
