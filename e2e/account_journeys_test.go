@@ -40,14 +40,14 @@ func TestJourneyPasswordReset(t *testing.T) {
 	b.clickLink(en.T("login.forgot"))
 	b.wantPath("/accounts/password/reset/")
 	b.see(en.T("password_reset.heading"), en.T("password_reset.intro"))
-	auditClean(t, b)
+	audit(t, b)
 
 	b.fill("email", "rita@example.com")
 	b.submit()
 	b.wantPath("/accounts/password/reset/done/")
 	b.wantOK()
 	b.see(en.T("password_reset_done.heading"), en.T("password_reset_done.intro"))
-	auditClean(t, b)
+	audit(t, b)
 
 	m := waitMail(t, sink, 0, "rita@example.com", "password_reset")
 	if want := en.T("mail.password_reset.subject", "site", "Gatehouse"); m.Subject != want {
@@ -62,7 +62,7 @@ func TestJourneyPasswordReset(t *testing.T) {
 	}
 	b.wantOK()
 	b.see(en.T("password_reset_key.heading"), en.T("password_reset_key.intro"))
-	auditClean(t, b)
+	audit(t, b)
 
 	// A weak, mismatched pair first: the rules are shown by the fields.
 	formURL := b.path()
@@ -76,7 +76,7 @@ func TestJourneyPasswordReset(t *testing.T) {
 	if got, want := b.fieldErrors("password2"), en.T("error.password_mismatch"); !strings.Contains(got, want) {
 		t.Errorf("password2 errors %q, want %q", got, want)
 	}
-	auditClean(t, b)
+	audit(t, b)
 
 	const newPassword = "a-fresh-start-at-last"
 	b.fill("password1", newPassword)
@@ -84,7 +84,7 @@ func TestJourneyPasswordReset(t *testing.T) {
 	b.submit()
 	b.wantPath("/accounts/password/reset/key/done/")
 	b.see(en.T("password_reset_key_done.heading"), en.T("password_reset_key_done.intro"))
-	auditClean(t, b)
+	audit(t, b)
 	// The owner is told, in a mail of its own.
 	waitMail(t, sink, 1, "rita@example.com", "password_changed")
 
@@ -108,7 +108,7 @@ func TestJourneyPasswordReset(t *testing.T) {
 	if b.attr("#id_password1", "name") != "" {
 		t.Error("a spent link still shows the new-password form")
 	}
-	auditClean(t, b)
+	audit(t, b)
 }
 
 // Mandatory verification by link: signup stops at "confirm your email", no
@@ -133,7 +133,7 @@ func TestJourneyVerifyEmailByLink(t *testing.T) {
 	if strings.Contains(b.text(), en.T("confirm_email.skip")) {
 		t.Error("mandatory verification offers to skip it")
 	}
-	auditClean(t, b)
+	audit(t, b)
 
 	// Not signed in while the stage is pending.
 	b.visit("/dashboard/")
@@ -149,7 +149,7 @@ func TestJourneyVerifyEmailByLink(t *testing.T) {
 	b.open(link)
 	b.wantOK()
 	b.see(en.T("confirm_email_key.heading"), en.T("confirm_email_key.intro", "email", "vera@example.com"))
-	auditClean(t, b)
+	audit(t, b)
 	b.submit()
 	b.wantPath("/dashboard/")
 	b.see(en.T("flash.email_confirmed_logged_in"), en.T("dashboard.heading", "username", "vera"), "vera@example.com")
@@ -164,7 +164,7 @@ func TestJourneyVerifyEmailByLink(t *testing.T) {
 	// A link that is not one of ours.
 	b.visit("/accounts/confirm-email/not-a-key/")
 	b.see(en.T("confirm_email_key.invalid_heading"), en.T("confirm_email_key.invalid"))
-	auditClean(t, b)
+	audit(t, b)
 }
 
 // Mandatory verification by code: a wrong code first, then the mailed one.
@@ -185,7 +185,7 @@ func TestJourneyVerifyEmailByCode(t *testing.T) {
 	if b.attr("#id_code", "autocomplete") != "one-time-code" {
 		t.Errorf("code field autocomplete=%q, want one-time-code", b.attr("#id_code", "autocomplete"))
 	}
-	auditClean(t, b)
+	audit(t, b)
 
 	m := waitMail(t, sink, 0, "cody@example.com", "email_confirmation_code")
 	code := mailCode(t, m)
@@ -204,7 +204,7 @@ func TestJourneyVerifyEmailByCode(t *testing.T) {
 	if v := b.attr("#id_code", "aria-invalid"); v != "true" {
 		t.Errorf("code field aria-invalid=%q", v)
 	}
-	auditClean(t, b)
+	audit(t, b)
 
 	// Typed as a person would: lower case, no dash.
 	b.fill("code", strings.ToLower(strings.ReplaceAll(code, "-", "")))
@@ -233,7 +233,7 @@ func TestJourneySessionsReauthenticate(t *testing.T) {
 	laptop.clickButton(en.T("sessions.end_all"))
 	laptop.wantPath("/accounts/reauthenticate/?next=%2Faccounts%2Fsessions%2F")
 	laptop.see(en.T("flash.reauthenticate"), en.T("reauthenticate.heading"), en.T("reauthenticate.intro"))
-	auditClean(t, laptop)
+	audit(t, laptop)
 
 	// Nothing ended yet.
 	phone.visit("/dashboard/")
@@ -245,7 +245,7 @@ func TestJourneySessionsReauthenticate(t *testing.T) {
 	if got, want := laptop.fieldErrors("password"), en.T("error.password_incorrect"); !strings.Contains(got, want) {
 		t.Errorf("password errors %q, want %q", got, want)
 	}
-	auditClean(t, laptop)
+	audit(t, laptop)
 	phone.visit("/dashboard/")
 	phone.wantPath("/dashboard/")
 

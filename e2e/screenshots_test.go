@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/gatehouse-auth/gatehouse/gatehousetest"
 )
 
 // screenshotDir is where -update writes, relative to this package.
@@ -44,6 +42,18 @@ var screenshotPages = []struct {
 	{"secret", false},
 	{"forbidden", false},
 	{"error", false},
+	{"confirm_email", true},
+	{"confirm_email-code", true},
+	{"confirm_email-code-error", false},
+	{"confirm_email_key", false},
+	{"confirm_email_key-invalid", false},
+	{"password_reset", false},
+	{"password_reset_done", true},
+	{"password_reset_key", true},
+	{"password_reset_key-invalid", false},
+	{"password_reset_key_done", false},
+	{"password_reset_code", false},
+	{"reauthenticate", false},
 }
 
 // TestScreenshots renders every page at desktop and mobile sizes, light and
@@ -51,8 +61,7 @@ var screenshotPages = []struct {
 // overflowing its button, tap targets at least 44px high. With -update it
 // also writes docs/screenshots/<page>[-ru]-<viewport>-<scheme>.png.
 func TestScreenshots(t *testing.T) {
-	srv := gatehousetest.NewServer(t)
-	seedUsers(t, srv)
+	site := newTourSite(t)
 	if *update {
 		if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 			t.Fatal(err)
@@ -63,7 +72,7 @@ func TestScreenshots(t *testing.T) {
 		tour[p.name] = p
 	}
 	for _, lang := range []string{"en", "ru"} {
-		b := newBrowser(t, srv)
+		b := newBrowser(t, site.main)
 		b.visit("/")
 		b.setLanguage(lang)
 		for _, sp := range screenshotPages {
@@ -76,7 +85,8 @@ func TestScreenshots(t *testing.T) {
 			}
 			t.Run(lang+"/"+sp.page, func(t *testing.T) {
 				defer b.use(t)()
-				p.open(b)
+				b.on(site.main)
+				p.open(b, site)
 				for _, vp := range viewports {
 					for _, scheme := range []string{"light", "dark"} {
 						b.emulate(vp.width, vp.height, vp.mobile, scheme)
