@@ -310,3 +310,35 @@ func TestPasswordResetByCode(t *testing.T) {
 		}
 	}
 }
+
+// TestResetMailInTheRequestsLanguage: mail about an address without an
+// account ("no account") and mail to a user with no stored language are in
+// the language of the pages the request came from; a user's stored
+// language wins over it.
+func TestResetMailInTheRequestsLanguage(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	e.srv.CreateUser(t, "nolang", "nolang@example.com", goodPassword) // no stored language
+	en := e.srv.CreateUser(t, "english", "english@example.com", goodPassword)
+	en.Language = "en"
+	must(t, e.srv.DB.UpdateUser(context.Background(), en))
+	base, _ := url.Parse(e.srv.URL)
+	ask := func(email string) {
+		t.Helper()
+		c := e.browser()
+		c.Jar.SetCookies(base, []*http.Cookie{{Name: "gatehouse_lang", Value: "ru", Path: "/"}})
+		resp, _ := post(t, c, e.srv, "/accounts/password/reset/", url.Values{"email": {email}})
+		location(t, resp)
+	}
+	ask("nobody@example.com")
+	if m := e.mail(t, "nobody@example.com", account.NoticeUnknownAccount); !strings.Contains(m.Subject, "Сброс пароля") {
+		t.Errorf("the no-account mail for a Russian page is not Russian: %s", m.Subject)
+	}
+	ask("nolang@example.com")
+	if m := e.mail(t, "nolang@example.com", account.NoticePasswordReset); !strings.Contains(m.Subject, "Сброс пароля") {
+		t.Errorf("the reset mail of a user without a language, asked from a Russian page, is not Russian: %s", m.Subject)
+	}
+	ask("english@example.com")
+	if m := e.mail(t, "english@example.com", account.NoticePasswordReset); strings.Contains(m.Subject, "Сброс") {
+		t.Errorf("the reset mail of an English user is not English: %s", m.Subject)
+	}
+}

@@ -73,6 +73,15 @@ type Notices interface {
 	Render(n Notice) (*mail.Message, error)
 }
 
+// mailLang returns the language of mail to u (nil: an address without an
+// account) asked for by c: u's stored language, else the request's.
+func mailLang(u *user.User, c Client) string {
+	if u != nil && u.Language != "" {
+		return u.Language
+	}
+	return c.Lang
+}
+
 // errNoMail is the error of a flow that must mail while the Service has no
 // Mail queue or no Notices.
 var errNoMail = errors.New("account: mail is not configured (Service.Mail and Service.Notices)")

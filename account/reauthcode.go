@@ -37,7 +37,7 @@ func (s *Service) SendReauthenticationCode(ctx context.Context, u *user.User, c 
 	if err != nil {
 		return "", err
 	}
-	if err := s.send(ctx, s.Mail, Notice{Kind: NoticeReauthenticationCode, To: u.Email, User: u, Code: code, ValidFor: s.emailCodeTTL()}); err != nil {
+	if err := s.send(ctx, s.Mail, Notice{Kind: NoticeReauthenticationCode, To: u.Email, User: u, Lang: mailLang(u, c), Code: code, ValidFor: s.emailCodeTTL()}); err != nil {
 		return "", err
 	}
 	return token, nil

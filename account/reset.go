@@ -65,17 +65,17 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	var n Notice
 	switch {
 	case u == nil:
-		n = Notice{Kind: NoticeUnknownAccount, To: email}
+		n = Notice{Kind: NoticeUnknownAccount, To: email, Lang: c.Lang}
 	case s.Config.PasswordResetByCode:
 		code, pc := s.newPendingCode("reset", s.resetCodeTTL())
 		rf = resetFlow{UserID: u.ID, Code: pc}
-		n = Notice{Kind: NoticePasswordResetCode, To: email, User: u, Code: code, ValidFor: s.resetCodeTTL()}
+		n = Notice{Kind: NoticePasswordResetCode, To: email, User: u, Lang: mailLang(u, c), Code: code, ValidFor: s.resetCodeTTL()}
 	default:
 		emails, err := s.addresses(ctx, u.ID)
 		if err != nil {
 			return "", err
 		}
-		n = Notice{Kind: NoticePasswordReset, To: email, User: u, Key: resetURLKey(u, s.makeResetToken(u, emails)), ValidFor: s.passwordResetTimeout()}
+		n = Notice{Kind: NoticePasswordReset, To: email, User: u, Lang: mailLang(u, c), Key: resetURLKey(u, s.makeResetToken(u, emails)), ValidFor: s.passwordResetTimeout()}
 	}
 	token := ""
 	if s.Config.PasswordResetByCode {
@@ -238,7 +238,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, p1, p2 string, c Cli
 		if err != nil || to == "" {
 			return err
 		}
-		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: to, User: u})
+		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: to, User: u, Lang: mailLang(u, c)})
 	})
 	if err != nil {
 		if AsErrors(err) != nil {

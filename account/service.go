@@ -17,6 +17,10 @@ import (
 type Client struct {
 	IP        string
 	UserAgent string
+	// Lang is the language of the pages the request came from ("en",
+	// "ru"; "" when unknown): mail to an address without an account, or
+	// to a user without a stored language, is written in it.
+	Lang string
 }
 
 // LoginMethod says what the "login" field of the login form may hold.

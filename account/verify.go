@@ -122,6 +122,12 @@ func (s *Service) SendVerification(ctx context.Context, l *Login, c Client) erro
 	if u == nil {
 		return &Error{Code: CodeLoginExpired}
 	}
+	if u.Language == "" {
+		// A user without a stored language gets the request's.
+		withLang := *u
+		withLang.Language = c.Lang
+		u = &withLang
+	}
 	return s.mailConfirmation(ctx, s.Users, s.Mail, l, u, l.Email)
 }
 

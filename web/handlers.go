@@ -216,7 +216,7 @@ func (h *Handlers) RegisterNotFound(mux *http.ServeMux) {
 }
 
 func (h *Handlers) client(r *http.Request) account.Client {
-	return account.Client{IP: h.opts.ClientIP.IP(r), UserAgent: r.UserAgent()}
+	return account.Client{IP: h.opts.ClientIP.IP(r), UserAgent: r.UserAgent(), Lang: h.catalogs.Negotiate(r)}
 }
 
 // current returns the signed-in user and session, or nils.
