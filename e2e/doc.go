@@ -1,7 +1,7 @@
 // Package e2e holds Gatehouse's browser tests: real journeys through the
 // server-rendered pages in headless Chromium (driven with chromedp), an axe-core
 // accessibility audit of every page, a keyboard walk of the login page, and the
-// screenshots in docs/screenshots.
+// screenshots in docs/screenshots (of the pages, and of the account mails).
 //
 // The package has no code of its own; everything is in its _test.go files:
 //
@@ -9,7 +9,10 @@
 //	go test ./e2e/ -run Screenshots -update # rewrite docs/screenshots/*.png
 //
 // The tests look for Chromium at /usr/bin/chromium (or $CHROMIUM). Without it
-// they skip, unless CI=true, where a missing browser fails the run.
+// they skip, unless CI=true, where a missing browser fails the run. The
+// journeys that read mail (password reset, email confirmation) and the mail
+// screenshots also need mailpit (see package mail/mailtest), found and
+// skipped the same way.
 //
 // A journey is a few lines on top of the helpers in browser_test.go:
 //
