@@ -1,10 +1,12 @@
 package account
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -72,14 +74,28 @@ func (s *Service) newPendingCode(purpose string, ttl time.Duration) (string, *pe
 	return code, &pendingCode{Hash: s.codeHash(purpose, code), Expires: s.now().Add(ttl)}
 }
 
-// checkCode counts an attempt at pc and reports whether typed matches. A
-// code past its expiry or its attempts matches nothing; the caller saves pc
-// (the attempt count) whatever the answer.
-func (s *Service) checkCode(purpose string, pc *pendingCode, typed string) (ok, spent bool) {
-	if pc == nil || s.now().After(pc.Expires) || pc.Attempts >= s.codeMaxAttempts() {
-		return false, true
+// checkCode counts an attempt at pc and reports whether typed matches. The
+// attempts are counted atomically in the rate-limit store, under the code's
+// hash, so that tries arriving at once cannot each find the flow as it was
+// before the others (pc.Attempts, which the caller saves whatever the
+// answer, mirrors that count). A code past its expiry or its attempts
+// matches nothing.
+func (s *Service) checkCode(ctx context.Context, purpose string, pc *pendingCode, typed string) (ok, spent bool, err error) {
+	now := s.now()
+	if pc == nil || now.After(pc.Expires) || pc.Attempts >= s.codeMaxAttempts() {
+		return false, true, nil
 	}
 	pc.Attempts++
+	if s.Limits != nil {
+		n, err := s.Limits.Hit(ctx, "code_attempts:"+purpose+":"+pc.Hash, pc.Expires.Sub(now)+time.Second, now)
+		if err != nil {
+			return false, false, fmt.Errorf("account: code attempt: %w", err)
+		}
+		pc.Attempts = max(pc.Attempts, int(n.Count))
+	}
+	if pc.Attempts > s.codeMaxAttempts() {
+		return false, true, nil
+	}
 	ok = hmac.Equal([]byte(pc.Hash), []byte(s.codeHash(purpose, typed)))
-	return ok, !ok && pc.Attempts >= s.codeMaxAttempts()
+	return ok, !ok && pc.Attempts >= s.codeMaxAttempts(), nil
 }

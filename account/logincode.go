@@ -105,7 +105,10 @@ func (s *Service) ConfirmLoginCode(ctx context.Context, token, typed string, c C
 	if err != nil {
 		return nil, err
 	}
-	ok, spent := s.checkCode("login", lf.Code, typed)
+	ok, spent, err := s.checkCode(ctx, "login", lf.Code, typed)
+	if err != nil {
+		return nil, err
+	}
 	if !ok || lf.UserID == 0 {
 		if spent {
 			s.EndFlow(ctx, token)

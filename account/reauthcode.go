@@ -58,7 +58,10 @@ func (s *Service) ReauthenticateByCode(ctx context.Context, u *user.User, sess *
 	if _, err := s.RateLimit(ctx, LimitReauthenticate, Subjects{IP: c.IP, User: u.ID}); err != nil {
 		return err
 	}
-	ok, spent := s.checkCode("reauth", rf.Code, typed)
+	ok, spent, err := s.checkCode(ctx, "reauth", rf.Code, typed)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		if spent {
 			s.EndFlow(ctx, token)

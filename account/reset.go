@@ -186,7 +186,10 @@ func (s *Service) ConfirmResetCode(ctx context.Context, token, typed string, c C
 	if err := s.loadFlow(ctx, token, flowKindResetCode, &rf); err != nil {
 		return err
 	}
-	ok, spent := s.checkCode("reset", rf.Code, typed)
+	ok, spent, err := s.checkCode(ctx, "reset", rf.Code, typed)
+	if err != nil {
+		return err
+	}
 	if ok && rf.UserID != 0 {
 		rf.Verified, rf.Code = true, nil
 	}

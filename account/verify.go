@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -167,10 +168,16 @@ func (s *Service) ConfirmCode(ctx context.Context, l *Login, typed string, c Cli
 		// when first needed; nobody knows it): it counts attempts and
 		// expires alike, and a dead one stays (a real one is dropped, and
 		// answers the same).
-		_, l.Code = s.newPendingCode("email", s.emailCodeTTL())
-		l.Code.Expires = l.MailedAt.Add(s.emailCodeTTL())
+		// Its hash is the same for every request of this stand-in (tries
+		// at once count together, as a real code's do) and matches no
+		// code.
+		l.Code = &pendingCode{Hash: s.codeHash("email.stand_in", l.Email+"|"+l.MailedAt.UTC().Format(time.RFC3339Nano)),
+			Expires: l.MailedAt.Add(s.emailCodeTTL())}
 	}
-	ok, spent := s.checkCode("email", l.Code, typed)
+	ok, spent, err := s.checkCode(ctx, "email", l.Code, typed)
+	if err != nil {
+		return err
+	}
 	if l.Phantom && ok {
 		ok, spent = false, l.Code.Attempts >= s.codeMaxAttempts()
 	}
