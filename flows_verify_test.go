@@ -2,6 +2,7 @@ package gatehouse_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/djangoimport"
 	"github.com/gatehouse-auth/gatehouse/mail/mailtest"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -391,3 +393,38 @@ func (e *flowEnv) mailLinkOrEmpty(m mailtest.Summary) string { return linkRE.Fin
 
 // must2 returns the response of a post, ignoring its body.
 func must2(resp *http.Response, _ string) *http.Response { return resp }
+
+// TestImportedVerifiedAddressPassesStage: users imported from a Django
+// dump keep allauth's verified flag, so with mandatory verification a user
+// whose address was verified there signs in at once, and one whose was not
+// stops at the email stage.
+func TestImportedVerifiedAddressPassesStage(t *testing.T) {
+	e := newFlowEnv(t, account.Config{EmailVerification: account.EmailVerificationMandatory})
+	ctx := context.Background()
+	hash, err := e.srv.Gatehouse.Account().Passwords.Hash(ctx, goodPassword)
+	must(t, err)
+	dump := fmt.Sprintf(`[
+{"model": "auth.user", "pk": 1, "fields": {"password": %[1]q, "last_login": null, "is_superuser": false,
+ "username": "imported", "first_name": "", "last_name": "", "email": "imported@example.com", "is_staff": false,
+ "is_active": true, "date_joined": "2021-03-01T12:30:15.123Z", "groups": [], "user_permissions": []}},
+{"model": "auth.user", "pk": 2, "fields": {"password": %[1]q, "last_login": null, "is_superuser": false,
+ "username": "unconfirmed", "first_name": "", "last_name": "", "email": "unconfirmed@example.com", "is_staff": false,
+ "is_active": true, "date_joined": "2021-03-01T12:30:15.123Z", "groups": [], "user_permissions": []}},
+{"model": "account.emailaddress", "pk": 1, "fields": {"user": 1, "email": "imported@example.com", "verified": true, "primary": true}},
+{"model": "account.emailaddress", "pk": 2, "fields": {"user": 2, "email": "unconfirmed@example.com", "verified": false, "primary": true}}
+]`, hash)
+	if _, err := djangoimport.Import(ctx, e.srv.DB, strings.NewReader(dump), djangoimport.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.browser()
+	resp, _ := post(t, c, e.srv, "/accounts/login/", url.Values{"login": {"imported"}, "password": {goodPassword}})
+	if loc := location(t, resp); loc != "/dashboard/" || !e.signedIn(t, c) {
+		t.Fatalf("an imported verified user's login went to %s", loc)
+	}
+	c = e.browser()
+	resp, _ = post(t, c, e.srv, "/accounts/login/", url.Values{"login": {"unconfirmed"}, "password": {goodPassword}})
+	if loc := location(t, resp); loc != "/accounts/confirm-email/" || e.signedIn(t, c) {
+		t.Fatalf("an imported unverified user's login went to %s", loc)
+	}
+	e.mail(t, "unconfirmed@example.com", account.NoticeEmailConfirmation)
+}
