@@ -342,3 +342,29 @@ func TestResetMailInTheRequestsLanguage(t *testing.T) {
 		t.Errorf("the reset mail of an English user is not English: %s", m.Subject)
 	}
 }
+
+// TestResetCodeCookieOutlivesTheCodeStep: in code mode the reset cookie is
+// renewed when the right code is typed, so the new-password step has the
+// time the flow has (PASSWORD_RESET_BY_CODE_TIMEOUT from then), not what
+// was left of it since the request.
+func TestResetCodeCookieOutlivesTheCodeStep(t *testing.T) {
+	e := newFlowEnv(t, account.Config{PasswordResetByCode: true})
+	e.srv.CreateUser(t, "una", "una@example.com", goodPassword)
+	c := e.browser()
+	resp, _ := post(t, c, e.srv, "/accounts/password/reset/", url.Values{"email": {"una@example.com"}})
+	location(t, resp)
+	code := mailCode(t, e.mail(t, "una@example.com", account.NoticePasswordResetCode))
+	e.clock.Add(170 * time.Second)
+	resp, _ = post(t, c, e.srv, "/accounts/password/reset/confirm/", url.Values{"code": {code}})
+	if loc := location(t, resp); loc != "/accounts/password/reset/complete/" {
+		t.Fatalf("the right code went to %s", loc)
+	}
+	if ck := setCookie(resp, "gatehouse_reset"); ck == nil || ck.MaxAge < 170 {
+		t.Fatalf("the reset cookie was not renewed with the code step (%+v): it ends 10 s later, before the flow", ck)
+	}
+	e.clock.Add(100 * time.Second)
+	resp, page := get(t, c, e.srv, "/accounts/password/reset/complete/")
+	if resp.StatusCode != 200 || !strings.Contains(page, `name="password1"`) {
+		t.Fatalf("the new-password page 100 s after the code = %d", resp.StatusCode)
+	}
+}

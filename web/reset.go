@@ -169,8 +169,12 @@ func (h *Handlers) passwordResetCode(w http.ResponseWriter, r *http.Request) {
 		if !h.parseForm(w, r) {
 			return
 		}
-		err := acc.ConfirmResetCode(r.Context(), flowToken(r, resetCookie), r.PostFormValue("code"), h.client(r))
+		token := flowToken(r, resetCookie)
+		err := acc.ConfirmResetCode(r.Context(), token, r.PostFormValue("code"), h.client(r))
 		if err == nil {
+			// The flow lives on from now (ConfirmResetCode saved it): so
+			// does the cookie naming it.
+			h.setFlowCookie(w, resetCookie, token, h.opts.Now().Add(acc.ResetCodeTimeout()))
 			http.Redirect(w, r, h.urls.PasswordReset+"complete/", http.StatusSeeOther)
 			return
 		}
