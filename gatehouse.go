@@ -221,7 +221,9 @@ func New(cfg Config) (*Gatehouse, error) {
 	}
 	g.web = w
 	g.account.Notices = w.Notices()
-	g.outbox = &mail.Outbox{Store: cfg.Store, Mailer: cfg.Mailer, Log: cfg.Logger, Now: cfg.Now,
+	// The outbox keeps the wall clock: the store stamps queued mail with it,
+	// and Config.Now (a test's clock) must not hold mail back or rush it.
+	g.outbox = &mail.Outbox{Store: cfg.Store, Mailer: cfg.Mailer, Log: cfg.Logger,
 		Poll: cfg.MailDelivery.Poll, MaxAttempts: cfg.MailDelivery.MaxAttempts, KeepSent: cfg.MailDelivery.KeepSent}
 	mux := http.NewServeMux()
 	g.Mount(mux)

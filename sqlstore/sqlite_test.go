@@ -100,6 +100,8 @@ func TestQueryPlans(t *testing.T) {
 		"FindFlow":              {qFindFlow, []any{"x", 1}},
 		"TakeFlow":              {qTakeFlow, []any{"x", 1}},
 		"DeleteExpiredFlows":    {qExpireFlows, []any{1}},
+		"SocialAccountByUID":    {qSocialByUID, []any{"github", "1"}},
+		"SocialAccounts":        {qSocialOfUser, []any{1}},
 		"Claim mail (due)":      {qDueMail, []any{nil, nil, 1, 10}},
 		"MarkSent mail":         {qMarkSent, []any{1, "o", 1, 1}},
 		"ListOutbox":            {qListOutbox, []any{0, 10, "failed", "failed", "failed"}},

@@ -7,7 +7,7 @@
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storetest.Stores {
 //			db := openFreshDatabase(t)
-//			return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db, Outbox: db}
+//			return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db, Outbox: db, Social: db}
 //		})
 //	}
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -21,6 +22,8 @@ type Stores struct {
 	Sessions session.Store
 	Limits   ratelimit.Store
 	Flows    flow.Store
+	// Social tests create their users through Users.
+	Social social.Store
 	Outbox   mail.OutboxStore // its Atomic tests also need Users
 }
 
@@ -42,6 +45,15 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 			s := open(t)
 			if s.Sessions == nil {
 				t.Skip("no session.Store")
+			}
+			tc.fn(t, s)
+		})
+	}
+	for _, tc := range socialTests {
+		t.Run("Social/"+tc.name, func(t *testing.T) {
+			s := open(t)
+			if s.Social == nil || s.Users == nil {
+				t.Skip("no social.Store")
 			}
 			tc.fn(t, s)
 		})

@@ -143,6 +143,11 @@ func pageCases(l *Localizer) []pageCase {
 			p.Data = SessionsData{NeedPassword: true, Sessions: []SessionRow{{ID: "a", Current: true}, {ID: "b"}}}
 			return p
 		}()},
+		{"confirm_email no address", func() Page {
+			p := withForm(base("confirm_email", nil), &Form{})
+			p.Data = ConfirmEmailData{}
+			return p
+		}()},
 		{"confirm_email link", func() Page {
 			p := withForm(base("confirm_email", nil), &Form{})
 			p.Data = ConfirmEmailData{Email: "ann@example.com"}
