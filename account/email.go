@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/session"
@@ -264,40 +262,14 @@ func (s *Service) completeChange(ctx context.Context, userID int64, email string
 // as confirmation keys but under a key of their own.
 
 func (s *Service) makeCancelKey(uid int64, e *user.EmailAddress) string {
-	ts := s.now().Unix()
-	sig := s.Keys.Sign("account.email_change_cancel", confirmPayload(uid, e.ID, ts, e.Email))
-	return strconv.FormatInt(uid, 36) + "-" + strconv.FormatInt(e.ID, 36) + "-" + strconv.FormatInt(ts, 36) + "-" + sig
+	return s.addressKey(purposeCancel, uid, e)
 }
 
 // CheckCancelKey returns the user and the pending address a cancel link
 // would remove, or CodeConfirmationInvalid (wrong, expired, or the address
 // is gone or already confirmed).
 func (s *Service) CheckCancelKey(ctx context.Context, key string) (*Confirmation, error) {
-	k, ok := parseConfirmKey(key)
-	if !ok {
-		return nil, &Error{Code: CodeConfirmationInvalid}
-	}
-	u, err := s.Users.User(ctx, k.uid)
-	if errors.Is(err, user.ErrNotFound) {
-		return nil, &Error{Code: CodeConfirmationInvalid}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("account: cancel key: %w", err)
-	}
-	es, err := s.Users.Emails(ctx, u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("account: cancel key: %w", err)
-	}
-	age := s.now().Sub(time.Unix(k.ts, 0))
-	for _, e := range es {
-		if e.ID != k.addrID || e.Verified || age > s.emailConfirmationExpiry() {
-			continue
-		}
-		if s.Keys.Verify("account.email_change_cancel", confirmPayload(k.uid, e.ID, k.ts, e.Email), k.sig) {
-			return &Confirmation{User: u, Email: e.Email}, nil
-		}
-	}
-	return nil, &Error{Code: CodeConfirmationInvalid}
+	return s.addressOfKey(ctx, purposeCancel, key, true)
 }
 
 // CancelEmailChange removes the pending address of a cancel link: the

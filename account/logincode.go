@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/flow"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -35,24 +34,9 @@ func (s *Service) RequestLoginCode(ctx context.Context, email string, c Client) 
 	if !s.Config.LoginByCode {
 		return "", &Error{Code: CodeLoginByCodeDisabled}
 	}
-	email = strings.TrimSpace(email)
-	switch {
-	case email == "":
-		return "", fieldErr("email", CodeRequired, nil)
-	case user.ValidateEmail(email) != nil:
-		return "", fieldErr("email", CodeEmailInvalid, nil)
-	}
-	if _, err := s.RateLimit(ctx, LimitRequestLoginCode, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)}); err != nil {
+	email, u, err := s.accountOfAddress(ctx, email, LimitRequestLoginCode, c)
+	if err != nil {
 		return "", err
-	}
-	u, err := s.Users.UserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, user.ErrNotFound):
-		u = nil
-	case err != nil:
-		return "", fmt.Errorf("account: login code: %w", err)
-	case !u.IsActive:
-		u = nil
 	}
 	code, pc := s.newPendingCode("login", s.loginCodeTTL())
 	lf := loginCodeFlow{Email: email, Code: pc}

@@ -42,24 +42,9 @@ type resetFlow struct {
 // error, and in code mode a token. Limits: reset_password per IP and per
 // address.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) (string, error) {
-	email = strings.TrimSpace(email)
-	switch {
-	case email == "":
-		return "", fieldErr("email", CodeRequired, nil)
-	case user.ValidateEmail(email) != nil:
-		return "", fieldErr("email", CodeEmailInvalid, nil)
-	}
-	if _, err := s.RateLimit(ctx, LimitResetPassword, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)}); err != nil {
+	email, u, err := s.accountOfAddress(ctx, email, LimitResetPassword, c)
+	if err != nil {
 		return "", err
-	}
-	u, err := s.Users.UserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, user.ErrNotFound):
-		u = nil
-	case err != nil:
-		return "", fmt.Errorf("account: reset request: %w", err)
-	case !u.IsActive:
-		u = nil
 	}
 	var rf resetFlow
 	var n Notice
@@ -96,6 +81,33 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	}
 	s.log().Info("password reset requested", "event", "password_reset_requested", "user_id", userID(u), "ip", c.IP)
 	return token, nil
+}
+
+// accountOfAddress checks an address typed to ask for something by mail
+// (a reset, a login code), counts the request against action per IP and
+// per address, and returns the trimmed address and the active account that
+// uses it (nil when none does: the caller answers the same either way).
+func (s *Service) accountOfAddress(ctx context.Context, email, action string, c Client) (string, *user.User, error) {
+	email = strings.TrimSpace(email)
+	switch {
+	case email == "":
+		return "", nil, fieldErr("email", CodeRequired, nil)
+	case user.ValidateEmail(email) != nil:
+		return "", nil, fieldErr("email", CodeEmailInvalid, nil)
+	}
+	if _, err := s.RateLimit(ctx, action, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)}); err != nil {
+		return "", nil, err
+	}
+	u, err := s.Users.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, user.ErrNotFound):
+		return email, nil, nil
+	case err != nil:
+		return "", nil, fmt.Errorf("account: %s: %w", action, err)
+	case !u.IsActive:
+		return email, nil, nil
+	}
+	return email, u, nil
 }
 
 // addresses returns every address of the user (the reset token covers them).

@@ -1,7 +1,9 @@
 package account
 
 import (
+	"context"
 	"crypto/hmac"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -120,10 +122,21 @@ func confirmPayload(uid, addrID, ts int64, email string) []byte {
 	return fmt.Appendf(nil, "%d|%d|%d|%s", uid, addrID, ts, user.CanonicalEmail(email))
 }
 
+// Purposes of address keys: each signs with a key of its own.
+const (
+	purposeConfirm = "account.email_confirmation"
+	purposeCancel  = "account.email_change_cancel"
+)
+
 // makeConfirmKey returns the confirmation key of address e of user uid.
 func (s *Service) makeConfirmKey(uid int64, e *user.EmailAddress) string {
+	return s.addressKey(purposeConfirm, uid, e)
+}
+
+// addressKey returns a key for purpose naming address e of user uid.
+func (s *Service) addressKey(purpose string, uid int64, e *user.EmailAddress) string {
 	ts := s.now().Unix()
-	sig := s.Keys.Sign("account.email_confirmation", confirmPayload(uid, e.ID, ts, e.Email))
+	sig := s.Keys.Sign(purpose, confirmPayload(uid, e.ID, ts, e.Email))
 	return strconv.FormatInt(uid, 36) + "-" + strconv.FormatInt(e.ID, 36) + "-" + strconv.FormatInt(ts, 36) + "-" + sig
 }
 
@@ -151,11 +164,40 @@ func parseConfirmKey(key string) (confirmKey, bool) {
 	return k, true
 }
 
-// valid reports whether k was signed for address e and has not expired.
-func (s *Service) validConfirmKey(k confirmKey, e *user.EmailAddress) bool {
+// validAddressKey reports whether k was signed for purpose and address e
+// and has not expired.
+func (s *Service) validAddressKey(purpose string, k confirmKey, e *user.EmailAddress) bool {
 	age := s.now().Sub(time.Unix(k.ts, 0))
 	if age < -time.Minute || age > s.emailConfirmationExpiry() {
 		return false
 	}
-	return s.Keys.Verify("account.email_confirmation", confirmPayload(k.uid, e.ID, k.ts, e.Email), k.sig)
+	return s.Keys.Verify(purpose, confirmPayload(k.uid, e.ID, k.ts, e.Email), k.sig)
+}
+
+// addressOfKey returns the user and address an address key for purpose
+// names (only an unverified address when pending), or
+// CodeConfirmationInvalid: a wrong or expired key, or an address the user
+// no longer has.
+func (s *Service) addressOfKey(ctx context.Context, purpose, key string, pending bool) (*Confirmation, error) {
+	k, ok := parseConfirmKey(key)
+	if !ok {
+		return nil, &Error{Code: CodeConfirmationInvalid}
+	}
+	u, err := s.Users.User(ctx, k.uid)
+	if errors.Is(err, user.ErrNotFound) {
+		return nil, &Error{Code: CodeConfirmationInvalid}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("account: address key: %w", err)
+	}
+	es, err := s.Users.Emails(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("account: address key: %w", err)
+	}
+	for _, e := range es {
+		if e.ID == k.addrID && !(pending && e.Verified) && s.validAddressKey(purpose, k, e) {
+			return &Confirmation{User: u, Email: e.Email}, nil
+		}
+	}
+	return nil, &Error{Code: CodeConfirmationInvalid}
 }

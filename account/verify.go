@@ -223,27 +223,7 @@ type Confirmation struct {
 // an address the user no longer has. It changes nothing (a GET shows it;
 // ConfirmEmail, on POST, confirms).
 func (s *Service) CheckConfirmation(ctx context.Context, key string) (*Confirmation, error) {
-	k, ok := parseConfirmKey(key)
-	if !ok {
-		return nil, &Error{Code: CodeConfirmationInvalid}
-	}
-	u, err := s.Users.User(ctx, k.uid)
-	if errors.Is(err, user.ErrNotFound) {
-		return nil, &Error{Code: CodeConfirmationInvalid}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("account: confirmation: %w", err)
-	}
-	es, err := s.Users.Emails(ctx, u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("account: confirmation: %w", err)
-	}
-	for _, e := range es {
-		if e.ID == k.addrID && s.validConfirmKey(k, e) {
-			return &Confirmation{User: u, Email: e.Email}, nil
-		}
-	}
-	return nil, &Error{Code: CodeConfirmationInvalid}
+	return s.addressOfKey(ctx, purposeConfirm, key, false)
 }
 
 // ConfirmEmail confirms the address of a confirmation link's key.

@@ -1,11 +1,9 @@
 package session
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/opaque"
 )
 
 // Session is one logged-in browser (or API client).
@@ -25,35 +23,16 @@ type Session struct {
 	AuthAt time.Time
 }
 
-// TokenBytes is the entropy of a session token: 256 bits.
-const TokenBytes = 32
+// TokenBytes is the entropy of a token: 256 bits.
+const TokenBytes = opaque.Bytes
 
-// NewToken returns a fresh random token (base64url, 43 characters) and the ID
-// under which its session is stored.
-func NewToken() (token, id string) {
-	b := make([]byte, TokenBytes)
-	rand.Read(b) // never fails (crypto/rand)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, HashToken(token)
-}
+// NewToken returns a fresh random token (base64url, 43 characters) and the
+// ID its record is stored under.
+func NewToken() (token, id string) { return opaque.New() }
 
 // HashToken returns the storage ID of a token.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func HashToken(token string) string { return opaque.Hash(token) }
 
-// ValidToken reports whether s has the shape of a token NewToken makes, so that
-// junk cookies are refused before any store lookup.
-func ValidToken(s string) bool {
-	if len(s) != 43 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// ValidToken reports whether s has the shape NewToken gives, so that junk
+// cookies are refused before any store lookup.
+func ValidToken(s string) bool { return opaque.Valid(s) }
