@@ -204,6 +204,10 @@ func TestJourneyVerifyEmailByCode(t *testing.T) {
 	if v := b.attr("#id_code", "aria-invalid"); v != "true" {
 		t.Errorf("code field aria-invalid=%q", v)
 	}
+	// The typed code stays in the field, to be corrected.
+	if v := b.value("code"); v != wrong {
+		t.Errorf("after a wrong code the field holds %q, want %q", v, wrong)
+	}
 	audit(t, b)
 
 	// Typed as a person would: lower case, no dash.

@@ -83,6 +83,7 @@ func (h *Handlers) loginCodeConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Next = safenext.Clean(r.PostFormValue("next"))
+	p.Form = formValues(r, "code") // a wrong code stays in the field, to be corrected
 	l, err := acc.ConfirmLoginCode(ctx, token, r.PostFormValue("code"), h.client(r))
 	if err != nil {
 		if account.HasCode(err, account.CodeCodeExpired) {

@@ -85,6 +85,9 @@ func (h *Handlers) reauthenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Next = safenext.Clean(r.PostFormValue("next"))
+	if d.ByCode {
+		p.Form = formValues(r, "code") // a wrong code stays in the field, to be corrected
+	}
 	var err error
 	switch {
 	case d.ByCode && r.PostFormValue("action") == "send":

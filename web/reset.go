@@ -169,6 +169,7 @@ func (h *Handlers) passwordResetCode(w http.ResponseWriter, r *http.Request) {
 		if !h.parseForm(w, r) {
 			return
 		}
+		p.Form = formValues(r, "code") // a wrong code stays in the field, to be corrected
 		token := flowToken(r, resetCookie)
 		err := acc.ConfirmResetCode(r.Context(), token, r.PostFormValue("code"), h.client(r))
 		if err == nil {

@@ -55,6 +55,7 @@ func (h *Handlers) confirmEmail(w http.ResponseWriter, r *http.Request) {
 				h.flash(w, r, "info", "flash.confirmation_sent")
 			}
 		default:
+			p.Form = formValues(r, "code") // a wrong code stays in the field, to be corrected
 			err = acc.ConfirmCode(ctx, l, r.PostFormValue("code"), c)
 		}
 		if _, serr := acc.SaveLogin(ctx, token, l); serr != nil {
