@@ -201,10 +201,12 @@ func TestParseFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.records != 70 || len(d.contentTypes) != 10 || len(d.permissions) != 40 || len(d.groups) != 3 ||
-			len(d.users) != 8 || len(d.emails) != 5 || d.other["socialaccount.socialaccount"] != 1 {
-			t.Errorf("%s: %d records: %d content types, %d permissions, %d groups, %d users, %d emails, others %v",
-				name, d.records, len(d.contentTypes), len(d.permissions), len(d.groups), len(d.users), len(d.emails), d.other)
+		if d.records != 77 || len(d.contentTypes) != 10 || len(d.permissions) != 40 || len(d.groups) != 3 ||
+			len(d.users) != 8 || len(d.emails) != 5 || len(d.socialApps) != 4 || len(d.socialAccounts) != 5 ||
+			len(d.other) != 2 || d.other["socialaccount.socialtoken"] != 1 || d.other["account.emailconfirmation"] != 1 {
+			t.Errorf("%s: %d records: %d content types, %d permissions, %d groups, %d users, %d emails, %d social apps, %d social accounts, others %v",
+				name, d.records, len(d.contentTypes), len(d.permissions), len(d.groups), len(d.users), len(d.emails),
+				len(d.socialApps), len(d.socialAccounts), d.other)
 		}
 	}
 }

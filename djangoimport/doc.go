@@ -7,8 +7,12 @@
 // --natural-primary) and imports the users with their password hashes
 // exactly as Django stored them, the groups, the permissions (as
 // app_label.codename), the memberships and grants, and django-allauth's
-// email addresses with their verified and primary flags, all in one
-// transaction. Every imported user then logs in with their old password.
+// email addresses with their verified and primary flags, and
+// django-allauth's social login: the provider apps (SocialApp, their
+// secrets sealed with the site's key) and each user's links to provider
+// accounts (SocialAccount, the provider's uid and extra_data unchanged), all
+// in one transaction. Every imported user then logs in with their old
+// password, or through the same provider account as before.
 //
 // The dump is read as a stream, one record at a time and each bounded in
 // size, so a large file is never held whole; the records are kept in compact
@@ -17,6 +21,17 @@
 // nothing is duplicated. The Report says, per kind, what was imported and
 // what was skipped, and why.
 //
-// Social accounts (socialaccount.*) are counted and skipped until Gatehouse
-// has social login.
+// Provider ids are allauth's, which Gatehouse shares (google, github,
+// twitter_oauth2, vk, yandex, telegram, openid_connect …); the links of
+// allauth's "twitter" (X over OAuth 1.0a) become "twitter_oauth2" ones, X's
+// user ids being the same, and its apps, whose credentials OAuth 2.0 cannot
+// use, are skipped (ReasonOAuth1App). allauth gives the
+// account of an OpenID Connect app (or any app with a provider_id) that
+// provider_id as its provider ("keycloak"); Gatehouse links it under the
+// app's provider ("openid_connect") with the same uid (the "sub"), the
+// provider_id becoming the app's AppID. Two servers that gave one sub to
+// two people cannot both be linked so: the second link is skipped, with the
+// reason (ReasonLinkedToOther). Social tokens
+// (socialaccount.socialtoken) are not carried over: the next login gets new
+// ones.
 package djangoimport

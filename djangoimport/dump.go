@@ -18,10 +18,10 @@ const (
 
 // notImportedReason says why the records of a model are not imported.
 func notImportedReason(model string) string {
-	switch {
-	case strings.HasPrefix(model, "socialaccount."):
-		return ReasonSocial
-	case model == "account.emailconfirmation":
+	switch model {
+	case "socialaccount.socialtoken":
+		return ReasonToken
+	case "account.emailconfirmation":
 		return ReasonConfirmation
 	}
 	return ReasonUnknownModel
@@ -34,6 +34,9 @@ type dump struct {
 	groups       []groupRec
 	users        []userRec
 	emails       []emailRec
+	// socialApps and socialAccounts are allauth's socialaccount app.
+	socialApps     []socialAppRec
+	socialAccounts []socialAccountRec
 	// other counts records of models that are not imported, by model;
 	// otherOrder keeps the order in which they were first seen.
 	other      map[string]int
@@ -163,6 +166,10 @@ func (d *dump) add(i int, model, userModel string, rec rawRecord, loc *time.Loca
 		}
 		d.emails = append(d.emails, emailRec{index: i, user: f.User, email: f.Email,
 			verified: f.Verified, primary: f.Primary})
+	case KindSocialApp:
+		return d.addSocialApp(i, rec.Fields)
+	case KindSocialAccount:
+		return d.addSocialAccount(i, rec.Fields, loc, now)
 	default:
 		if len(model) > 100 {
 			model = strings.ToValidUTF8(model[:100], "") + "…"

@@ -10,8 +10,9 @@ import (
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
-// A dump as `manage.py dumpdata auth account --natural-foreign` writes it
-// (shortened): the import runs in one transaction and reports what it did.
+// A dump as `manage.py dumpdata auth account socialaccount --natural-foreign`
+// writes it (shortened): the import runs in one transaction and reports what
+// it did.
 func Example() {
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, "sqlite::memory:")
@@ -39,10 +40,13 @@ func Example() {
 	}
 	fmt.Print(report)
 
-	// The hash is Django's, unchanged: dave logs in with his old password.
+	// The hash is Django's, unchanged: dave logs in with his old password,
+	// or through the same GitHub account.
 	dave, _ := db.UserByUsername(ctx, "dave")
 	codes, _ := db.UserPermissionCodes(ctx, dave.ID)
 	fmt.Println(dave.Password[:4], dave.Email, codes)
+	links, _ := db.SocialAccounts(ctx, dave.ID)
+	fmt.Println(links[0].Provider, links[0].UID)
 	// Output:
 	// auth.permission: 1 read, 1 imported, 0 skipped
 	// auth.group: 1 read, 1 imported, 0 skipped
@@ -52,8 +56,9 @@ func Example() {
 	// auth.user_user_permissions: 0 read, 0 imported, 0 skipped
 	// account.emailaddress: 1 read, 1 imported, 0 skipped
 	// auth.user.email: 1 read, 0 imported, 1 skipped (exists: 1)
-	// socialaccount.socialaccount: 1 skipped (social login import comes with social login)
+	// socialaccount.socialaccount: 1 read, 1 imported, 0 skipped
 	// md5$ dave@example.net [auth.change_user]
+	// github 1
 }
 
 // A dry run reports what an import would do and writes nothing.

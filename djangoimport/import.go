@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -37,9 +38,16 @@ type Options struct {
 	// ProgressEvery users and after the last, with the number done and the
 	// number in the file. The default is no progress reports.
 	Progress func(done, total int)
-	// Now is the clock, used for a user without date_joined. The default is
-	// time.Now.
+	// Now is the clock, used for a user or social account without
+	// date_joined. The default is time.Now.
 	Now func() time.Time
+	// SealSecret returns the secret of a provider app (allauth's SocialApp)
+	// as the store keeps it: social.SealSecret with the site's key ring. It
+	// is called with the app as it will be stored (Provider and AppID set,
+	// Secret plain) for apps that have a secret; an error stops the import
+	// and nothing is written. The default, nil, skips such apps
+	// (ReasonNoSealer): a secret is never stored in plain text.
+	SealSecret func(*social.App) (string, error)
 }
 
 func (o *Options) location() *time.Location {
@@ -64,7 +72,9 @@ var errDryRun = errors.New("djangoimport: dry run")
 // without --natural-foreign and --natural-primary; other apps' records are
 // counted and ignored) and writes its users, groups, permissions,
 // memberships, grants and allauth email addresses to store, in one
-// store.Atomic transaction.
+// store.Atomic transaction; and, when the store is also a social.Store
+// (as *sqlstore.DB is), allauth's provider apps, their secrets sealed by
+// Options.SealSecret, and the users' links to provider accounts.
 //
 // Password hashes are copied exactly as Django stored them, so every user
 // logs in with their old password (through a password.Set that accepts the
@@ -72,8 +82,9 @@ var errDryRun = errors.New("djangoimport: dry run")
 //
 // Import can run again on the same file: a user whose username exists in the
 // store is left unchanged and counted as skipped (ReasonExists), as are
-// existing groups (by name) and permissions (by app_label.codename); missing
-// memberships, grants and addresses of such users are added. A row that
+// existing groups (by name), permissions (by app_label.codename), provider
+// apps (by provider and app id) and links (by provider and uid); missing
+// memberships, grants, addresses and links of such users are added. A row that
 // refers to something neither in the file nor in the store is skipped with a
 // reason, not a failure.
 //
@@ -137,6 +148,11 @@ type importer struct {
 	// were looked at; primary says who has a primary address.
 	addresses map[int64]map[string]bool
 	primary   map[int64]bool
+	// ss is the store as a social.Store; nil when it is not one.
+	ss social.Store
+	// subProviders maps allauth's provider_id of an app (an OpenID Connect
+	// server's name) to the app's provider ("openid_connect").
+	subProviders map[string]string
 }
 
 func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, userKind string) *importer {
@@ -151,13 +167,15 @@ func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, user
 		existing:     map[int64]bool{},
 		addresses:    map[int64]map[string]bool{},
 		primary:      map[int64]bool{},
+		subProviders: map[string]string{},
 	}
 }
 
 func (im *importer) run() error {
 	im.countOthers()
 	steps := []func() error{im.importPermissions, im.importGroups, im.importUsers,
-		im.importMemberships, im.importUserPermissions, im.importEmails, im.importUserEmails}
+		im.importMemberships, im.importUserPermissions, im.importEmails, im.importUserEmails,
+		im.importSocialApps, im.importSocialAccounts}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -16,9 +16,14 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-// The fixtures are written by real Django 3.2 and django-allauth 0.51:
-// testdata/make_fixture.py.
+// The fixtures are written by real Django 3.2 and django-allauth 0.51
+// (testdata/make_fixture.py), with socialaccount rows in the shape of
+// allauth 65.x added by hand (testdata/allauth65_rows.py).
 var fixtures = []string{"testdata/dump.json", "testdata/dump_natural.json"}
+
+// fixtureOptions imports the fixtures with app secrets sealed under
+// testRing.
+var fixtureOptions = Options{SealSecret: testSeal}
 
 func readFile(t testing.TB, name string) []byte {
 	t.Helper()
@@ -119,7 +124,7 @@ func TestImportFixture(t *testing.T) {
 func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 	ctx := context.Background()
 	data := readFile(t, name)
-	rep := runImport(t, db, data, Options{})
+	rep := runImport(t, db, data, fixtureOptions)
 	t.Logf("first import:\n%s", rep)
 
 	wantCount(t, rep, KindContentType, 10, 0, 0)
@@ -136,16 +141,22 @@ func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 	if n := rep.Count(KindUserEmail).SkippedFor(ReasonEmailTaken); n != 1 {
 		t.Errorf("user emails taken: %d, want 1", n)
 	}
-	for _, model := range []string{"socialaccount.socialaccount", "socialaccount.socialapp", "socialaccount.socialtoken"} {
-		wantCount(t, rep, model, 1, 0, 1)
-		if rep.Count(model).SkippedFor(ReasonSocial) != 1 {
-			t.Errorf("%s: not skipped for %q", model, ReasonSocial)
-		}
+	// The X app is on no site: allauth's admin disabled it.
+	wantCount(t, rep, KindSocialApp, 4, 3, 1)
+	if rep.Count(KindSocialApp).SkippedFor(ReasonAppOnNoSite) != 1 {
+		t.Errorf("%s: not skipped for %q", KindSocialApp, ReasonAppOnNoSite)
+	}
+	wantCount(t, rep, KindSocialAccount, 5, 5, 0)
+	wantCount(t, rep, "socialaccount.socialtoken", 1, 0, 1)
+	if rep.Count("socialaccount.socialtoken").SkippedFor(ReasonToken) != 1 {
+		t.Errorf("socialaccount.socialtoken: not skipped for %q", ReasonToken)
 	}
 	wantCount(t, rep, "account.emailconfirmation", 1, 0, 1)
 	s := rep.String()
 	for _, line := range []string{
-		"socialaccount.socialaccount: 1 skipped (social login import comes with social login)\n",
+		"socialaccount.socialapp: 4 read, 3 imported, 1 skipped (app on no site (disabled): 1 [e.g. record ",
+		"socialaccount.socialaccount: 5 read, 5 imported, 0 skipped\n",
+		"socialaccount.socialtoken: 1 skipped (tokens are not carried over: the next login gets new ones)\n",
 		"auth.user: 8 read, 8 imported, 0 skipped\n",
 		"contenttypes.contenttype: 10 read (used to resolve permissions)\n",
 	} {
@@ -153,6 +164,12 @@ func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 			t.Errorf("report lacks %q:\n%s", line, s)
 		}
 	}
+	for _, secret := range fixtureSecrets {
+		if strings.Contains(s, secret) {
+			t.Errorf("the report shows the app secret %q", secret)
+		}
+	}
+	checkSocialFixture(t, db, name)
 
 	// Users, field for field and hash for hash.
 	if n, err := db.CountUsers(ctx); err != nil || n != 8 {
@@ -270,7 +287,8 @@ func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 
 	// Again: nothing new, everything reported as existing.
 	before := snapshot(t, db)
-	rep = runImport(t, db, data, Options{})
+	sealed := storedSecrets(t, db)
+	rep = runImport(t, db, data, fixtureOptions)
 	t.Logf("second import:\n%s", rep)
 	for _, c := range rep.Counts {
 		if c.Imported != 0 {
@@ -279,10 +297,16 @@ func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 	}
 	wantCount(t, rep, KindUser, 8, 0, 8)
 	for _, kind := range []string{KindPermission, KindGroup, KindGroupPermission, KindUser, KindMembership,
-		KindUserPermission, KindEmailAddress} {
+		KindUserPermission, KindEmailAddress, KindSocialAccount} {
 		if c := rep.Count(kind); c.SkippedFor(ReasonExists) != c.Read {
 			t.Errorf("second import: %s; want every row skipped as existing", c)
 		}
+	}
+	if c := rep.Count(KindSocialApp); c.SkippedFor(ReasonExists) != 3 || c.SkippedFor(ReasonAppOnNoSite) != 1 {
+		t.Errorf("second import: %s; want 3 apps existing, 1 on no site", c)
+	}
+	if got := storedSecrets(t, db); !slices.Equal(got, sealed) {
+		t.Errorf("second import sealed the app secrets again: %q, was %q", got, sealed)
 	}
 	if !strings.Contains(rep.String(), "auth.user: 8 read, 0 imported, 8 skipped (exists: 8)\n") {
 		t.Errorf("second report:\n%s", rep)
@@ -293,7 +317,7 @@ func testImportFixture(t *testing.T, db *sqlstore.DB, name string) {
 
 	// The other variant of the same data adds nothing either.
 	for _, other := range fixtures {
-		rep = runImport(t, db, readFile(t, other), Options{})
+		rep = runImport(t, db, readFile(t, other), fixtureOptions)
 		for _, c := range rep.Counts {
 			if c.Imported != 0 {
 				t.Errorf("import of %s after %s: %s", other, name, c)
@@ -310,7 +334,7 @@ func TestFixtureVariants(t *testing.T) {
 	var snaps []string
 	for _, name := range fixtures {
 		db := openSQLite(t)
-		runImport(t, db, readFile(t, name), Options{})
+		runImport(t, db, readFile(t, name), fixtureOptions)
 		snaps = append(snaps, snapshot(t, db))
 	}
 	if snaps[0] != snaps[1] {
@@ -351,20 +375,20 @@ func TestPasswords(t *testing.T) {
 func TestDryRun(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *sqlstore.DB) {
 		data := readFile(t, fixtures[0])
-		dry := runImport(t, db, data, Options{DryRun: true})
+		dry := runImport(t, db, data, Options{DryRun: true, SealSecret: testSeal})
 		if !dry.DryRun || !strings.HasPrefix(dry.String(), "dry run: nothing was written") {
 			t.Errorf("dry run report:\n%s", dry)
 		}
 		if got := snapshot(t, db); got != "" {
 			t.Fatalf("dry run wrote:\n%s", got)
 		}
-		real := runImport(t, db, data, Options{})
+		real := runImport(t, db, data, fixtureOptions)
 		if got, want := strings.TrimPrefix(dry.String(), "dry run: nothing was written; an import would do this:\n"), real.String(); got != want {
 			t.Errorf("dry run reported\n%s\nthe import\n%s", got, want)
 		}
 		// A dry run over an imported store reports everything as existing.
 		before := snapshot(t, db)
-		again := runImport(t, db, data, Options{DryRun: true})
+		again := runImport(t, db, data, Options{DryRun: true, SealSecret: testSeal})
 		if again.Count(KindUser).SkippedFor(ReasonExists) != 8 || snapshot(t, db) != before {
 			t.Errorf("second dry run:\n%s", again)
 		}

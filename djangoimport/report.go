@@ -18,6 +18,8 @@ const (
 	KindUserPermission  = "auth.user_user_permissions" // a permission granted to a user
 	KindUserEmail       = "auth.user.email"            // the email field of a user with no allauth address for it
 	KindEmailAddress    = "account.emailaddress"
+	KindSocialApp       = "socialaccount.socialapp"     // a provider app (client id and secret)
+	KindSocialAccount   = "socialaccount.socialaccount" // a user's link to a provider account
 )
 
 // Reasons for skipping that a Report gives. Others name a missing reference
@@ -27,8 +29,30 @@ const (
 	// group by name, a permission by app_label.codename, a membership, a grant
 	// or an address). Existing users are left unchanged.
 	ReasonExists = "exists"
-	// ReasonSocial: every socialaccount.* record, for now.
-	ReasonSocial = "social login import comes with social login"
+	// ReasonToken: socialaccount.socialtoken records (allauth kept them in
+	// plain text); the provider gives new tokens at the next login.
+	ReasonToken = "tokens are not carried over: the next login gets new ones"
+	// ReasonNoSocialStore: the store given to Import does not implement
+	// social.Store, so provider apps and links have nowhere to go.
+	ReasonNoSocialStore = "the store keeps no social accounts"
+	// ReasonNoSealer: an app with a secret, and no Options.SealSecret to
+	// seal it with: secrets are never stored in plain text.
+	ReasonNoSealer = "no secret key to seal the app secret with"
+	// ReasonAppOnNoSite: a SocialApp enabled on no site, which allauth
+	// never uses (how its admin disables an app).
+	ReasonAppOnNoSite = "app on no site (disabled)"
+	// ReasonOAuth1App: an app of allauth's "twitter" provider, X over OAuth
+	// 1.0a: its consumer key and secret do not work for OAuth 2.0, for which
+	// X gives the app another client id and secret. (Its users' links are
+	// imported as "twitter_oauth2" ones: the user ids are the same.)
+	ReasonOAuth1App = "OAuth 1.0a credentials (X's OAuth 2.0 app has its own client id and secret)"
+	// ReasonAppRepeated: a second SocialApp with the same provider and
+	// provider_id (allauth allows one per site; Gatehouse serves one site):
+	// the first in the file is imported.
+	ReasonAppRepeated = "another app of the same provider and provider_id comes first"
+	// ReasonLinkedToOther: the provider account is linked to another user
+	// of the store (or, for OpenID Connect, of another server in the file).
+	ReasonLinkedToOther = "provider account linked to another user"
 	// ReasonConfirmation: account.emailconfirmation records; a user asks for
 	// a new confirmation mail.
 	ReasonConfirmation = "pending confirmations are not carried over"
@@ -93,7 +117,7 @@ func (c *Count) SkippedFor(reason string) int {
 // String prints one line per kind, for example:
 //
 //	auth.user: 8 read, 7 imported, 1 skipped (username taken by another user (same canonical form): 1)
-//	socialaccount.socialaccount: 1 skipped (social login import comes with social login)
+//	socialaccount.socialtoken: 1 skipped (tokens are not carried over: the next login gets new ones)
 //
 // preceded by a line saying so on a dry run.
 func (r *Report) String() string {
@@ -150,7 +174,7 @@ type tally struct {
 }
 
 var kindOrder = []string{KindContentType, KindPermission, KindGroup, KindGroupPermission,
-	KindUser, KindMembership, KindUserPermission, KindEmailAddress, KindUserEmail}
+	KindUser, KindMembership, KindUserPermission, KindEmailAddress, KindUserEmail, KindSocialApp, KindSocialAccount}
 
 func newTally() *tally { return &tally{counts: map[string]*Count{}} }
 

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -93,6 +95,30 @@ func snapshot(t *testing.T, s user.Store) string {
 		}
 		for _, e := range es {
 			fmt.Fprintf(&b, "  email %q verified=%v primary=%v\n", e.Email, e.Verified, e.Primary)
+		}
+		if ss, ok := s.(social.Store); ok {
+			links, err := ss.SocialAccounts(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range links {
+				fmt.Fprintf(&b, "  social %s %q extra=%s joined=%s last=%s\n", a.Provider, a.UID, a.ExtraData,
+					a.DateJoined.UTC().Format(time.RFC3339Nano), a.LastLogin.UTC().Format(time.RFC3339Nano))
+			}
+		}
+	}
+	if ss, ok := s.(social.Store); ok {
+		apps, err := ss.SocialApps(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apps {
+			// A sealed secret differs at each sealing: the snapshot shows it
+			// opened.
+			secret, err := social.OpenSecret(testRing, a)
+			fmt.Fprintf(&b, "app %s/%q name=%q client=%q secret=%q sealed=%v (%v) key=%q server=%q scopes=%q settings=%v\n",
+				a.Provider, a.AppID, a.Name, a.ClientID, secret, strings.HasPrefix(a.Secret, "sealed:"), err,
+				a.Key, a.ServerURL, a.Scopes, a.Settings)
 		}
 	}
 	return b.String()

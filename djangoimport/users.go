@@ -14,14 +14,17 @@ const ProgressEvery = 1000
 // importUsers creates the users missing from the store, with their password
 // hashes exactly as in the file, and finds the ones that are there.
 func (im *importer) importUsers() error {
-	// Users are indexed by natural key only when an address refers to one
-	// that way: the maps take memory per user.
+	// Users are indexed by natural key only when an address or a social
+	// account refers to one that way: the maps take memory per user.
 	byNatural := false
 	for _, e := range im.d.emails {
 		if _, ok := e.user.natural(); ok {
 			byNatural = true
 			break
 		}
+	}
+	for i := 0; i < len(im.d.socialAccounts) && !byNatural; i++ {
+		_, byNatural = im.d.socialAccounts[i].user.natural()
 	}
 	ids := make([]int64, len(im.d.users))
 	for i := range im.d.users {
@@ -183,8 +186,9 @@ func (im *importer) importUserPermissions() error {
 	return nil
 }
 
-// resolveUser finds the user an email address record points at: in the
-// file, or for a natural key in the store (exact username).
+// resolveUser finds the user an email address or social account record
+// points at: in the file, or for a natural key in the store (exact
+// username).
 func (im *importer) resolveUser(r ref) (int64, string, error) {
 	if id, ok := im.users[r]; ok {
 		return id, "", nil

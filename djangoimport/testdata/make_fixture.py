@@ -15,6 +15,10 @@ and writes, next to this script:
     dump_natural.json  the same with --natural-foreign --natural-primary
     passwords.json     {"username": "password"} for every user with a usable one
 
+Then allauth65_rows.py adds socialaccount rows in the shape of allauth 65.x
+(provider_id, settings, extra_data as a JSON value), written by hand: Debian
+packages no allauth of that line.
+
 Salts are random, so every run writes different hashes: commit the three
 files together.
 """
@@ -26,6 +30,8 @@ from datetime import datetime, timezone
 
 import django
 from django.conf import settings
+
+import allauth65_rows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -155,6 +161,9 @@ def main():
     call_command("dumpdata", *apps, indent=2, output=os.path.join(HERE, "dump.json"), verbosity=0)
     call_command("dumpdata", *apps, indent=2, output=os.path.join(HERE, "dump_natural.json"),
                  natural_foreign=True, natural_primary=True, verbosity=0)
+    # allauth 65.x rows (provider_id, settings, extra_data as JSON), by hand.
+    allauth65_rows.add(os.path.join(HERE, "dump.json"), natural=False)
+    allauth65_rows.add(os.path.join(HERE, "dump_natural.json"), natural=True)
     with open(os.path.join(HERE, "passwords.json"), "w", encoding="utf-8") as f:
         json.dump(passwords, f, ensure_ascii=False, indent=2, sort_keys=True)
         f.write("\n")
