@@ -37,6 +37,9 @@ func FuzzParse(f *testing.F) {
 		`[{"model":"auth.permission","fields":{"content_type":["a","b"],"codename":"c"}}]`,
 		`[{"model":"account.emailaddress","pk":1,"fields":{"user":["u"],"email":"e","verified":true}}]`,
 		`[{"model":"auth.user","pk":1,"fields":{"date_joined":"2021-03-04T12:30:15.123+05:00"}}] `,
+		`[{"model":"socialaccount.socialapp","pk":3,"fields":{"provider":"openid_connect","provider_id":"k","settings":{"server_url":"u","x":[1]},"sites":[]}}]`,
+		`[{"model":"socialaccount.socialaccount","pk":1,"fields":{"user":["u"],"provider":"k","uid":"1","extra_data":{"a": [1.50, "\u00e9"]}}}]`,
+		`[{"model":"socialaccount.socialaccount","pk":1,"fields":{"user":1,"provider":"k","uid":"1","extra_data":"{\"a\": 1}"}}]`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -63,6 +66,13 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, e := range d.emails {
 			_ = e.user.String()
+		}
+		// extra_data is stored as JSON: whatever was accepted is.
+		for _, a := range d.socialAccounts {
+			_ = a.user.String()
+			if a.extra != nil && !json.Valid(a.extra) {
+				t.Fatalf("extra_data %q is not JSON", a.extra)
+			}
 		}
 	})
 }
