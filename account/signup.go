@@ -168,11 +168,23 @@ func (s *Service) standInSignup(ctx context.Context, in SignupInput, c Client) (
 // CleanUsername and CleanEmail hooks, by the form's SignupFields; a username
 // the form does not ask for is made from the address.
 func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, error) {
-	var errs Errors
 	f := s.SignupForm()
 	if !f.Password2 {
 		in.Password2 = in.Password1
 	}
+	errs, err := s.checkIdentity(ctx, in, f)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, s.checkNewPassword(&user.User{Username: in.Username, Email: in.Email}, in.Password1, in.Password2)...)
+	return errs, nil
+}
+
+// checkIdentity collects the problems of a signup's username and address
+// (after the CleanUsername and CleanEmail hooks) by the form's fields; a
+// username the form does not ask for is made from the address.
+func (s *Service) checkIdentity(ctx context.Context, in *SignupInput, f SignupFields) (Errors, error) {
+	var errs Errors
 	if in.Email != "" && s.Hooks.CleanEmail != nil {
 		email, err := s.Hooks.CleanEmail(ctx, in.Email)
 		if err != nil {
@@ -223,7 +235,6 @@ func (s *Service) checkSignup(ctx context.Context, in *SignupInput) (Errors, err
 			return nil, err
 		}
 	}
-	errs = append(errs, s.checkNewPassword(&user.User{Username: in.Username, Email: in.Email}, in.Password1, in.Password2)...)
 	return errs, nil
 }
 

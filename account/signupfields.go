@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -102,17 +103,26 @@ func (c Config) CheckSignupFields() error {
 // "ann.lee", then "ann.lee2", "ann.lee3" … as those are taken.
 func (s *Service) generateUsername(ctx context.Context, email string) (string, error) {
 	local, _, _ := strings.Cut(email, "@")
-	base := strings.Map(func(r rune) rune {
+	return s.FreeUsername(ctx, local)
+}
+
+// FreeUsername returns a free username made from base: its characters a
+// username may hold, "user" when none is left, then base, base2, base3 …
+// until one is neither taken, a look-alike nor blocked (a social signup's
+// name from the provider's profile).
+func (s *Service) FreeUsername(ctx context.Context, base string) (string, error) {
+	base = strings.Map(func(r rune) rune {
 		if user.ValidateUsername(string(r)) == nil {
 			return r
 		}
 		return -1
-	}, local)
+	}, base)
 	if base == "" {
 		base = "user"
 	}
-	if len(base) > user.MaxUsernameLength-6 {
-		base = base[:user.MaxUsernameLength-6]
+	for len(base) > user.MaxUsernameLength-6 {
+		_, size := utf8.DecodeLastRuneInString(base)
+		base = base[:len(base)-size]
 	}
 	for i := 1; i < 1000; i++ {
 		name := base
