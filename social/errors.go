@@ -77,7 +77,7 @@ type failure struct {
 	reason string
 }
 
-func (f *failure) Error() string { return "social: " + f.code + ": " + f.reason }
+func (f *failure) Error() string { return "social: " + f.reason }
 
 // fail returns the *account.Error of code, its cause a failure with a
 // log-safe reason.

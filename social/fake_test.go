@@ -88,6 +88,7 @@ type fakeProvider struct {
 	// Tampering, for the attack tests.
 	claims      func(map[string]any) // changes the ID token's claims
 	alg         string               // "none", "HS256": sign the ID token so
+	signKey     *rsa.PrivateKey      // sign with another key than the JWKS's
 	hang        time.Duration        // the token endpoint sleeps
 	hugeProfile bool                 // the profile endpoint answers 5 MB
 	authParams  url.Values           // extra callback parameters (iss …)
@@ -236,6 +237,7 @@ func (f *fakeProvider) telegramAuthorize(w http.ResponseWriter, r *http.Request,
 
 func (f *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 	if f.hang > 0 {
+		r.ParseForm() // a read body lets the server see the client leave
 		select {
 		case <-time.After(f.hang):
 		case <-r.Context().Done():
@@ -381,7 +383,11 @@ func (f *fakeProvider) idToken(nonce string) string {
 		f.claims(claims)
 	}
 	payload, _ := json.Marshal(claims)
-	return signJWT(f.t, f.key, f.alg, payload)
+	key := f.key
+	if f.signKey != nil {
+		key = f.signKey
+	}
+	return signJWT(f.t, key, f.alg, payload)
 }
 
 // signJWT signs payload with key (RS256), or as alg says: "none" (no

@@ -59,7 +59,7 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 }
 
 // errNoSubject is Map's error for a profile without the user's id.
-var errNoSubject = &failure{code: CodeProviderError, reason: "the profile has no user id"}
+var errNoSubject = &failure{code: CodeProviderError, reason: "the profile has no subject (user id)"}
 
 // profileOf checks the mapped profile: an id is required, and strings are
 // trimmed.
