@@ -3,7 +3,6 @@ package social_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
+	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -208,4 +208,14 @@ func (e *env) noSecretsLogged(secrets ...string) {
 	}
 }
 
-var errSkip = errors.New("skip")
+// session stores a fresh session of u (authenticated now).
+func (e *env) session(u *user.User) *session.Session {
+	e.t.Helper()
+	now := e.clock.Now().UTC()
+	_, id := session.NewToken()
+	s := session.Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour), AuthAt: now}
+	if err := e.db.Save(context.Background(), s); err != nil {
+		e.t.Fatal(err)
+	}
+	return &s
+}
