@@ -70,7 +70,8 @@ func (s *Service) App(ctx context.Context, provider, appID string) (*App, *Provi
 type Button struct {
 	Provider string
 	AppID    string
-	// Name is the label: the app's Name, else the provider's.
+	// Name is the label: the app's Name, else the provider's (a generic
+	// OpenID Connect app's id).
 	Name string
 	// Icon names the provider's icon: its id.
 	Icon string
@@ -87,11 +88,7 @@ func (s *Service) Buttons(ctx context.Context) ([]Button, error) {
 	out := make([]Button, 0, len(apps))
 	for _, a := range apps {
 		p := s.Provider(a.Provider)
-		name := a.Name
-		if name == "" {
-			name = p.Name
-		}
-		out = append(out, Button{Provider: a.Provider, AppID: a.AppID, Name: name, Icon: p.ID, LoginPath: LoginPath(a.Provider, a.AppID)})
+		out = append(out, Button{Provider: a.Provider, AppID: a.AppID, Name: appName(p, a), Icon: p.ID, LoginPath: LoginPath(a.Provider, a.AppID)})
 	}
 	return out, nil
 }
@@ -181,4 +178,16 @@ func accountProvider(p *Provider, app *App) string {
 		return app.AppID
 	}
 	return p.ID
+}
+
+// appName is what app is called on buttons and lists: its Name, else its
+// provider's (the app id of a generic OpenID Connect app).
+func appName(p *Provider, app *App) string {
+	switch {
+	case app.Name != "":
+		return app.Name
+	case p.ID == ProviderIDOIDC:
+		return app.AppID
+	}
+	return p.Name
 }

@@ -138,10 +138,7 @@ func (s *Service) Connections(ctx context.Context, u *user.User) ([]Connection, 
 		} else {
 			for _, a := range apps {
 				if a.Provider == ProviderIDOIDC && a.AppID == l.Provider {
-					c.Provider, c.Name = OpenIDConnect, a.Name
-					if c.Name == "" {
-						c.Name = a.AppID
-					}
+					c.Provider, c.Name = OpenIDConnect, appName(OpenIDConnect, a)
 				}
 			}
 		}

@@ -103,8 +103,8 @@ func (s *Service) PendingSignup(ctx context.Context, token string) (*PendingSign
 		return nil, &account.Error{Code: CodeUnknownProvider}
 	}
 	name := p.Name
-	if app, _, err := s.App(ctx, d.Provider, d.AppID); err == nil && app.Name != "" {
-		name = app.Name
+	if app, _, err := s.App(ctx, d.Provider, d.AppID); err == nil {
+		name = appName(p, app)
 	}
 	ps := &PendingSignup{Provider: d.Provider, AppID: d.AppID, ProviderName: name, EmailRequired: s.emailRequired(),
 		Name: d.Profile.Name, Next: d.Next, Expires: d.Expires}
