@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -82,8 +83,15 @@ func (f *failure) Error() string { return "social: " + f.reason }
 // fail returns the *account.Error of code, its cause a failure with a
 // log-safe reason.
 func fail(code, reason string) *account.Error {
+	if len(reason) > maxReason {
+		reason = strings.ToValidUTF8(reason[:maxReason], "") + "…"
+	}
 	return &account.Error{Code: code, Err: &failure{code, reason}}
 }
+
+// maxReason bounds a reason in the log: a provider's error text (a
+// discovery document's body …) is cut there.
+const maxReason = 200
 
 // classify turns an outbound or protocol error into the user's code and a
 // log-safe reason. The reason names the kind of failure, an HTTP status and
