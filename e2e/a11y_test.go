@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/gatehousetest"
 	"github.com/gatehouse-auth/gatehouse/mail/mailtest"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 // axe-core, committed so the audit needs no network (see testdata/README.md).
@@ -142,12 +144,22 @@ func TestAccessibility(t *testing.T) {
 type tourSite struct {
 	main   *gatehousetest.Server // the default configuration, seeded by seedUsers
 	strict *gatehousetest.Server // mandatory email verification by link
-	codes  *gatehousetest.Server // optional verification and password reset by code
-	sink   *mailtest.Sink
-	// newcomers counts the users signed up by the tour.
-	newcomers int
+	// codes has optional verification, password reset and login by code;
+	// dora, who has no password, signs in there.
+	codes *gatehousetest.Server
+	// options has signup options and the ChangeEmail mode: an email-only
+	// signup form (the address twice) with a honeypot; cleo changes her
+	// address there.
+	options *gatehousetest.Server
+	closed  *gatehousetest.Server // signups closed
+	sink    *mailtest.Sink
+	// newcomers counts the users signed up by the tour, visitors the
+	// addresses it asks login codes for.
+	newcomers, visitors int
 	// resetLink is the link of a reset of carol's password (openResetLink).
 	resetLink string
+	// cancelLink is the link of cleo's change of address (openCancelLink).
+	cancelLink string
 }
 
 func newTourSite(t *testing.T) *tourSite {
@@ -159,9 +171,22 @@ func newTourSite(t *testing.T) *tourSite {
 		codes: gatehousetest.NewServer(t, gatehousetest.Mail(sink), func(c *gatehouse.Config) {
 			c.Account.EmailVerificationByCode = true
 			c.Account.PasswordResetByCode = true
+			c.Account.LoginByCode = true
 		}),
+		options: gatehousetest.NewServer(t, gatehousetest.Mail(sink), func(c *gatehouse.Config) {
+			c.Account.ChangeEmail = true
+			c.Account.SignupFields = []string{"email*", "email2*", "password1*"}
+			c.Account.SignupHoneypot = "phone_number"
+		}),
+		closed: gatehousetest.NewServer(t, gatehousetest.Mail(sink), func(c *gatehouse.Config) { c.Account.SignupClosed = true }),
 	}
 	seedUsers(t, s.main)
+	ctx := context.Background()
+	dora := verifiedUser(t, s.codes, "dora", "dora@example.com")
+	if err := s.codes.DB.SetPassword(ctx, dora.ID, "!"+strings.Repeat("x", 40)); err != nil {
+		t.Fatal(err)
+	}
+	verifiedUser(t, s.options, "cleo", "cleo@example.com")
 	return s
 }
 
@@ -182,18 +207,41 @@ func (s *tourSite) signupNewcomer(b *browser) string {
 }
 
 // seedUsers creates the users the page tour signs in as: alice, in two groups
-// with a few permissions, bob, with none and without an address, and carol,
-// who forgets her password.
+// with a few permissions and with three addresses (one unverified and
+// long), bob, with none and without an address, carol, who forgets her
+// password, erin, who swaps her two addresses, and ivan, whose account is
+// inactive.
 func seedUsers(t *testing.T, srv *gatehousetest.Server) {
 	t.Helper()
-	srv.CreateUser(t, "alice", "alice@example.com", goodPassword)
+	ctx := context.Background()
+	alice := verifiedUser(t, srv, "alice", "alice@example.com")
+	for _, e := range []*user.EmailAddress{
+		{UserID: alice.ID, Email: "alice.liddell@work.example.com", Verified: true},
+		{UserID: alice.ID, Email: longAddress},
+	} {
+		if err := srv.DB.AddEmail(ctx, e); err != nil {
+			t.Fatalf("add %s: %v", e.Email, err)
+		}
+	}
 	srv.CreateUser(t, "bob", "", goodPassword)
 	srv.CreateUser(t, "carol", "carol@example.com", goodPassword)
 	for _, p := range []string{"demo.view_secret", "blog.add_post", "blog.change_post"} {
 		srv.Grant(t, "alice", p)
 	}
 	addToGroups(t, srv, "alice", "editors", "staff")
+	erin := verifiedUser(t, srv, "erin", "erin@example.com")
+	if err := srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: erin.ID, Email: "erin@work.example.com", Verified: true}); err != nil {
+		t.Fatalf("add erin's second address: %v", err)
+	}
+	ivan := srv.CreateUser(t, "ivan", "ivan@example.com", goodPassword)
+	ivan.IsActive = false
+	if err := srv.DB.UpdateUser(ctx, ivan); err != nil {
+		t.Fatalf("deactivate ivan: %v", err)
+	}
 }
+
+// longAddress is an address as long as real ones get, to see it wrap.
+const longAddress = "alexandra.konstantinopolskaya.newsletters@mail.department-of-linguistics.example.edu"
 
 // tourPage is one state of one page: how to reach it from any state.
 type tourPage struct {
@@ -332,6 +380,130 @@ var tourPages = []tourPage{
 		b.fill("email", "carol@example.com")
 		b.submit()
 	}},
+
+	// Email addresses: several (primary, verified, unverified and long);
+	// the ChangeEmail mode with a change pending; the cancel link of its
+	// mail, valid and not.
+	{"email", func(b *browser, _ *tourSite) { signIn(b, "alice"); b.visit("/accounts/email/") }},
+	{"email-flash", func(b *browser, _ *tourSite) {
+		// A change needs a fresh login; its answer is a flash over the page.
+		signOut(b)
+		b.login("erin", goodPassword)
+		b.visit("/accounts/email/")
+		b.clickButton(catalog(nil, b.lang()).T("email.make_primary"))
+		b.wantPath("/accounts/email/")
+	}},
+	{"email-change", func(b *browser, s *tourSite) {
+		openCancelLink(b, s) // makes the pending change
+		b.on(s.options)
+		signIn(b, "cleo")
+		b.visit("/accounts/email/")
+	}},
+	{"email_cancel", func(b *browser, s *tourSite) { openCancelLink(b, s) }},
+	{"email_cancel-invalid", func(b *browser, s *tourSite) {
+		b.on(s.options)
+		signOut(b)
+		b.visit("/accounts/email/cancel/no-such-key/")
+	}},
+
+	// Login by code: the login page's link, the address, the code (and a
+	// wrong one); a first password for a user who signed in by code.
+	{"login-code-link", func(b *browser, s *tourSite) {
+		b.on(s.codes)
+		signOut(b)
+		b.visit("/accounts/login/")
+	}},
+	{"login_code", func(b *browser, s *tourSite) {
+		b.on(s.codes)
+		signOut(b)
+		b.visit("/accounts/login/code/")
+	}},
+	{"login_code_confirm", func(b *browser, s *tourSite) { s.askLoginCode(b) }},
+	{"login_code_confirm-error", func(b *browser, s *tourSite) {
+		s.askLoginCode(b)
+		b.fill("code", "BBBB-BBBB")
+		b.submit()
+	}},
+	{"password_set", func(b *browser, s *tourSite) {
+		signInByCode(b, s, "dora")
+		b.visit("/accounts/password/set/")
+	}},
+
+	// Signup options: an email-only form, signups closed; an inactive
+	// account's right password.
+	{"signup-email-only", func(b *browser, s *tourSite) {
+		b.on(s.options)
+		signOut(b)
+		b.visit("/accounts/signup/")
+	}},
+	{"signup_closed", func(b *browser, s *tourSite) {
+		b.on(s.closed)
+		signOut(b)
+		b.visit("/accounts/signup/")
+	}},
+	{"inactive", func(b *browser, _ *tourSite) {
+		signOut(b)
+		b.login("ivan", goodPassword)
+		b.wantPath("/accounts/inactive/")
+	}},
+}
+
+// openCancelLink opens, signed out, the cancel link of the mail about
+// cleo's change of address (on the options server). The first call makes
+// the change (a fresh login, as a change needs one) and keeps the link;
+// later ones open it again (it works until used; another change would
+// replace it).
+func openCancelLink(b *browser, s *tourSite) {
+	b.t.Helper()
+	b.on(s.options)
+	if s.cancelLink == "" {
+		signOut(b)
+		skip := len(s.sink.Messages(b.t))
+		b.login("cleo", goodPassword)
+		b.visit("/accounts/email/")
+		b.fill("email", "cleo@exmaple.com")
+		b.submit()
+		m := waitMail(b.t, s.sink, skip, "cleo@example.com", "email_change_requested")
+		s.cancelLink = mailLink(b.t, m, s.options.URL, "/accounts/email/cancel/")
+	}
+	signOut(b)
+	b.open(s.cancelLink)
+}
+
+// askLoginCode asks the codes server for a login code for an address of
+// its own (the request_login_code limit counts 3 a minute per address),
+// and is on the page that asks for the code.
+func (s *tourSite) askLoginCode(b *browser) {
+	b.t.Helper()
+	b.on(s.codes)
+	signOut(b)
+	s.visitors++
+	b.visit("/accounts/login/code/")
+	b.fill("email", fmt.Sprintf("visitor%d@example.com", s.visitors))
+	b.submit()
+	b.wantPath("/accounts/login/code/confirm/")
+}
+
+// signInByCode makes sure the browser is signed in as username on the codes
+// server, signing in with a mailed login code when it is not.
+func signInByCode(b *browser, s *tourSite, username string) {
+	b.t.Helper()
+	b.on(s.codes)
+	b.visit("/dashboard/")
+	if strings.HasPrefix(b.path(), "/dashboard/") && eval[string](b, `(document.querySelector(".gh-nav__username") || {textContent: ""}).textContent`) == username {
+		return
+	}
+	signOut(b)
+	addr := username + "@example.com"
+	skip := len(s.sink.Messages(b.t))
+	b.visit("/accounts/login/code/")
+	b.fill("email", addr)
+	b.submit()
+	b.fill("code", mailCode(b.t, waitMail(b.t, s.sink, skip, addr, "login_code")))
+	b.submit()
+	if !strings.HasPrefix(b.path(), "/dashboard/") {
+		b.t.Fatalf("login by code as %s landed on %s", username, b.path())
+	}
 }
 
 // openResetLink opens the link of a reset of carol's password: the

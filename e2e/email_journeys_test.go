@@ -224,8 +224,9 @@ func TestJourneyChangeEmailTypo(t *testing.T) {
 	laptop.submit()
 	laptop.wantPath("/accounts/email/")
 	laptop.see(en.T("flash.email_added"))
-	if row := emailRowOf(laptop, typo); !has(row.Badges, en.T("email.unverified")) {
-		t.Errorf("the pending address: %+v", row)
+	// The new address is the pending change, which its row can cancel.
+	if row := emailRowOf(laptop, typo); !has(row.Badges, en.T("email.pending")) || !has(row.Buttons, en.T("email.cancel_change")) {
+		t.Errorf("the pending address: %+v, want %q and a %q button", row, en.T("email.pending"), en.T("email.cancel_change"))
 	}
 	if row := emailRowOf(laptop, "cleo@example.com"); !has(row.Badges, en.T("email.primary")) {
 		t.Errorf("the current address: %+v, want still primary", row)

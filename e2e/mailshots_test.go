@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -38,14 +39,29 @@ var mailShots = []account.Notice{
 	{Kind: account.NoticeUnknownAccount},
 	{Kind: account.NoticePasswordChanged},
 	{Kind: account.NoticeReauthenticationCode, Code: "GNVF-TRXJ", ValidFor: 10 * time.Minute},
+	{Kind: account.NoticeLoginCode, Code: "RZPW-KDNE", ValidFor: 3 * time.Minute},
+	{Kind: account.NoticeEmailTaken},
+	{Kind: account.NoticeEmailChangeRequested, NewEmail: "alice.liddell@exmaple.com",
+		Key: "1-cmh8k2-9Vb2Xq7LkR4sTw1pZ8mN3cF6hJ0dG5eA", ValidFor: 72 * time.Hour},
 }
+
+// mailShotsDark are the mails also pictured in the dark scheme (of the
+// clients that honour the layout's dark styles): one with a button, one
+// with a code.
+var mailShotsDark = map[account.NoticeKind]bool{account.NoticeEmailConfirmation: true, account.NoticeLoginCode: true}
+
+// reMailStyle is the layout's <style> element, which some mail clients drop.
+var reMailStyle = regexp.MustCompile(`(?s)<style>.*?</style>`)
 
 // TestMailScreenshots renders every account mail (Gatehouse's own
 // renderer, in English and Russian), sends it through a real SMTP sink,
 // takes its HTML part back as a mail client gets it, and shows it in the
 // browser at desktop and mobile sizes: it must fit the viewport and be
-// axe-clean (but for the rules about a whole page's landmarks).
-// With -update it writes docs/screenshots/mail-<kind>[-ru]-<viewport>.png.
+// axe-clean (but for the rules about a whole page's landmarks) in the
+// light and the dark scheme, and stay so in a client that drops its
+// <style> (the dark styles) while the reader prefers dark.
+// With -update it writes docs/screenshots/mail-<kind>[-ru]-<viewport>.png,
+// and mail-<kind>-<viewport>-dark.png for mailShotsDark.
 func TestMailScreenshots(t *testing.T) {
 	sink := mailtest.Start(t)
 	// Links as a real site's (and the same in every run, so the pictures
@@ -119,26 +135,54 @@ func TestMailScreenshots(t *testing.T) {
 				if strings.TrimSpace(m.HTML) == "" {
 					t.Fatal("the delivered mail has no HTML part")
 				}
+				if !reMailStyle.MatchString(m.HTML) {
+					t.Error("the delivered mail has no <style> (its dark scheme)")
+				}
 				mu.Lock()
 				pages["/"+name] = m.HTML
+				pages["/"+name+"/no-style"] = reMailStyle.ReplaceAllString(m.HTML, "")
 				mu.Unlock()
+
+				// A client that drops the <style>: the inline light styles
+				// alone, whatever the reader's scheme.
+				b.open(ms.URL + "/" + name + "/no-style")
+				auditMail(t, b)
+				b.emulate(1280, 800, false, "dark")
+				b.settle()
+				if bg := eval[string](b, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(244, 245, 247)" {
+					t.Errorf("without its <style>, in the dark scheme, the mail's background is %s, want the light one", bg)
+				}
 
 				b.open(ms.URL + "/" + name)
 				if got := b.lang(); got != lang {
 					t.Errorf("mail language %q, want %q", got, lang)
 				}
 				auditMail(t, b)
-				for _, vp := range viewports {
-					b.emulate(vp.width, vp.height, vp.mobile, "light")
-					b.settle()
-					checkLayout(t, b, vp.name)
-					shot := b.screenshot()
-					if _, err := png.Decode(bytes.NewReader(shot)); err != nil {
-						t.Fatalf("%s: bad PNG: %v", vp.name, err)
-					}
-					if *update {
-						if err := os.WriteFile(filepath.Join(screenshotDir, name+"-"+vp.name+".png"), shot, 0o644); err != nil {
-							t.Fatal(err)
+				for _, scheme := range []string{"light", "dark"} {
+					for _, vp := range viewports {
+						b.emulate(vp.width, vp.height, vp.mobile, scheme)
+						b.settle()
+						checkLayout(t, b, vp.name+"/"+scheme)
+						if scheme == "dark" {
+							if bg := eval[string](b, `getComputedStyle(document.body).backgroundColor`); bg == "rgb(244, 245, 247)" {
+								t.Errorf("%s: the mail keeps its light background in the dark scheme", vp.name)
+							}
+							if !mailShotsDark[n.Kind] || lang != "en" {
+								continue
+							}
+						}
+						shot := b.screenshot()
+						if _, err := png.Decode(bytes.NewReader(shot)); err != nil {
+							t.Fatalf("%s: bad PNG: %v", vp.name, err)
+						}
+						if *update {
+							file := name + "-" + vp.name + ".png"
+							if scheme == "dark" {
+								file = name + "-" + vp.name + "-dark.png"
+							}
+							if err := os.WriteFile(filepath.Join(screenshotDir, file), shot, 0o644); err != nil {
+								t.Fatal(err)
+							}
 						}
 					}
 				}

@@ -54,6 +54,19 @@ var screenshotPages = []struct {
 	{"password_reset_key_done", false},
 	{"password_reset_code", false},
 	{"reauthenticate", false},
+	{"email", true},
+	{"email-flash", false},
+	{"email-change", true},
+	{"email_cancel", true},
+	{"email_cancel-invalid", false},
+	{"login-code-link", true},
+	{"login_code", true},
+	{"login_code_confirm", false},
+	{"login_code_confirm-error", true},
+	{"password_set", true},
+	{"signup-email-only", true},
+	{"signup_closed", false},
+	{"inactive", true},
 }
 
 // TestScreenshots renders every page at desktop and mobile sizes, light and
@@ -116,7 +129,8 @@ func TestScreenshots(t *testing.T) {
 }
 
 // checkLayout fails t when the page overflows the viewport, text overflows
-// its control, or a control is smaller than a fingertip.
+// its control, a control is smaller than a fingertip, or the only action of
+// a card (but a centred message card's) is not a full-width primary button.
 func checkLayout(t *testing.T, b *browser, where string) {
 	t.Helper()
 	problems := eval[[]string](b, `(() => {
@@ -135,6 +149,15 @@ func checkLayout(t *testing.T, b *browser, where string) {
 		for (const e of document.querySelectorAll("button, .gh-button, .gh-nav__link, .gh-brand, .gh-check__label, input:not([type=hidden]):not([type=checkbox]):not([hidden])")) {
 			const r = e.getBoundingClientRect();
 			if (r.height < 43.5) out.push(name(e) + " is only " + r.height.toFixed(1) + "px high");
+		}
+		// (A centred message card, gh-center, centres its button instead.)
+		for (const card of document.querySelectorAll(".gh-auth__card:not(.gh-center)")) {
+			const buttons = [...card.querySelectorAll(".gh-button")].filter(e => e.getBoundingClientRect().width > 0);
+			if (buttons.length !== 1) continue;
+			const e = buttons[0], cs = getComputedStyle(card);
+			const inner = card.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+			if (e.getBoundingClientRect().width < inner - 1) out.push(name(e) + " is the card's only action but " + Math.round(e.getBoundingClientRect().width) + "px wide, not the card's " + Math.round(inner) + "px");
+			if (!e.classList.contains("gh-button--primary")) out.push(name(e) + " is the card's only action but not a primary button");
 		}
 		return out;
 	})()`)
