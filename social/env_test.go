@@ -73,7 +73,13 @@ func (plainNotices) Render(n account.Notice) (*mail.Message, error) {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := testdb.SQLite(t)
+	return newEnvOn(t, testdb.SQLite(t))
+}
+
+// newEnvOn is newEnv on db (testdb.Each runs a test on SQLite and
+// PostgreSQL).
+func newEnvOn(t *testing.T, db *sqlstore.DB) *env {
+	t.Helper()
 	ring, err := keys.New([]byte(strings.Repeat("k", 32)))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/social"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -137,42 +139,46 @@ func TestEmailAuthentication(t *testing.T) {
 // and ends its sessions — and, with email authentication, the victim gets
 // the account.
 func TestSquatter(t *testing.T) {
-	ctx := context.Background()
 	for _, emailAuth := range []bool{false, true} {
 		name := map[bool]string{false: "email authentication off", true: "email authentication on"}[emailAuth]
 		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			e.svc.Config.EmailAuthentication = emailAuth
-			squatter := e.signupLocal("squatter", victimEmail, "the squatter's passphrase")
-			sess := e.session(squatter)
-			if !e.passwordWorks("squatter", "the squatter's passphrase") {
-				t.Fatal("setup")
-			}
-			f := googleAs(t, e, "victim-sub", victimEmail, "true")
-			res, err := e.complete(e.begin(f, social.BeginInput{}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.passwordWorks("squatter", "the squatter's passphrase") {
-				t.Fatal("the squatter's password still works")
-			}
-			if _, ok, _ := e.db.Find(ctx, sess.ID); ok {
-				t.Fatal("the squatter's session survived")
-			}
-			if emailAuth {
-				if res.Login == nil || res.Login.UserID != squatter.ID {
-					t.Fatalf("result %+v, want the login of the account holding the address", res)
-				}
-				if es, _ := e.db.Emails(ctx, squatter.ID); !es[0].Verified {
-					t.Fatal("the address is not verified now")
-				}
-			} else if res.SignupToken == "" {
-				t.Fatalf("result %+v, want the signup form", res)
-			}
-			if logs := e.logs.String(); !strings.Contains(logs, "social_squatter_voided") {
-				t.Error("no social_squatter_voided event")
-			}
+			testdb.Each(t, func(t *testing.T, db *sqlstore.DB) { squatterCase(t, db, emailAuth) })
 		})
+	}
+}
+
+func squatterCase(t *testing.T, db *sqlstore.DB, emailAuth bool) {
+	ctx := context.Background()
+	e := newEnvOn(t, db)
+	e.svc.Config.EmailAuthentication = emailAuth
+	squatter := e.signupLocal("squatter", victimEmail, "the squatter's passphrase")
+	sess := e.session(squatter)
+	if !e.passwordWorks("squatter", "the squatter's passphrase") {
+		t.Fatal("setup")
+	}
+	f := googleAs(t, e, "victim-sub", victimEmail, "true")
+	res, err := e.complete(e.begin(f, social.BeginInput{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.passwordWorks("squatter", "the squatter's passphrase") {
+		t.Fatal("the squatter's password still works")
+	}
+	if _, ok, _ := e.db.Find(ctx, sess.ID); ok {
+		t.Fatal("the squatter's session survived")
+	}
+	if emailAuth {
+		if res.Login == nil || res.Login.UserID != squatter.ID {
+			t.Fatalf("result %+v, want the login of the account holding the address", res)
+		}
+		if es, _ := e.db.Emails(ctx, squatter.ID); !es[0].Verified {
+			t.Fatal("the address is not verified now")
+		}
+	} else if res.SignupToken == "" {
+		t.Fatalf("result %+v, want the signup form", res)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "social_squatter_voided") {
+		t.Error("no social_squatter_voided event")
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/social"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
 // TestSocialSignupForm: without automatic signup the answer waits on the
@@ -14,8 +16,12 @@ import (
 // problem leaves it in place; the verified address is stored verified;
 // the form works once.
 func TestSocialSignupForm(t *testing.T) {
+	testdb.Each(t, socialSignupForm)
+}
+
+func socialSignupForm(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
-	e := newEnv(t)
+	e := newEnvOn(t, db)
 	e.svc.Config.NoAutoSignup = true
 	e.signupLocal("octocat", "", "a local passphrase")
 	f := newFake(t, social.GitHub)
