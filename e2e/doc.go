@@ -12,7 +12,10 @@
 // they skip, unless CI=true, where a missing browser fails the run. The
 // journeys that read mail (password reset, email confirmation) and the mail
 // screenshots also need mailpit (see package mail/mailtest), found and
-// skipped the same way.
+// skipped the same way. The mail journeys are in account_journeys_test.go
+// (reset, email verification, reauthentication) and email_journeys_test.go
+// (email addresses, the change-of-address typo, login by code, password
+// set, signup options).
 //
 // A journey is a few lines on top of the helpers in browser_test.go:
 //
