@@ -112,8 +112,8 @@ func (s *Service) SaveApp(ctx context.Context, a *App) error {
 	return nil
 }
 
-// CheckApp reports what SaveApp would refuse in a (the configuration
-// file's apps are checked with it too).
+// CheckApp reports what SaveApp would refuse in a (CheckConfig checks the
+// configuration's apps with it).
 func (s *Service) CheckApp(a *App) error {
 	p := s.Provider(a.Provider)
 	switch {
@@ -139,6 +139,21 @@ func (s *Service) CheckApp(a *App) error {
 	if a.ServerURL != "" {
 		if err := s.Config.Outbound.CheckURL(a.ServerURL); err != nil {
 			return fmt.Errorf("social: app %s/%s: %w", a.Provider, a.AppID, err)
+		}
+	}
+	return nil
+}
+
+// CheckConfig reports the first problem of the configuration: no SiteURL
+// (without CallbackURL), or an app of Config.Apps that CheckApp refuses.
+// Call it when the configuration is loaded.
+func (s *Service) CheckConfig() error {
+	if s.Config.SiteURL == "" && s.Config.CallbackURL == nil {
+		return fmt.Errorf("social: the site URL is needed for callback URLs")
+	}
+	for i := range s.Config.Apps {
+		if err := s.CheckApp(&s.Config.Apps[i]); err != nil {
+			return err
 		}
 	}
 	return nil

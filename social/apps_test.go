@@ -81,3 +81,19 @@ func TestCheckApp(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestCheckConfig: the site URL and the configuration's apps.
+func TestCheckConfig(t *testing.T) {
+	e := newEnv(t)
+	if err := e.svc.CheckConfig(); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Config.Apps = []social.App{{Provider: "openid_connect", ClientID: "x"}}
+	if err := e.svc.CheckConfig(); err == nil {
+		t.Error("an openid_connect app without a name passed")
+	}
+	e.svc.Config = social.Config{}
+	if err := e.svc.CheckConfig(); err == nil {
+		t.Error("no site URL passed")
+	}
+}

@@ -47,9 +47,10 @@ type Result struct {
 	// Next is the sanitized next given to Begin ("" when none).
 	Next string
 	// Login is a login (or a new user's first login, after an automatic
-	// signup) to take through the account's stages: NextStage, then
-	// CompleteLogin or SaveLogin, as a password login.
-	Login *account.Login
+	// signup: SignedUp) to take through the account's stages: NextStage,
+	// then CompleteLogin or SaveLogin, as a password login.
+	Login    *account.Login
+	SignedUp bool
 	// SignupToken names a signup waiting on the social signup form
 	// (/accounts/3rdparty/signup/): keep it in a cookie until
 	// SignupExpires and pass it to PendingSignup and SocialSignup.

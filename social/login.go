@@ -61,7 +61,8 @@ func (s *Service) loginByEmail(ctx context.Context, a *answer, owner *user.User,
 	if err != nil {
 		return err
 	}
-	if addr != nil && !addr.Verified {
+	if addr == nil || !addr.Verified {
+		// (No row at all: a primary address nobody confirmed.)
 		if err := s.voidSquatter(ctx, a, owner, c); err != nil {
 			return err
 		}
@@ -173,7 +174,7 @@ func (s *Service) autoSignup(ctx context.Context, a *answer, c account.Client, r
 		}
 		return err
 	}
-	res.Login = l
+	res.Login, res.SignedUp = l, true
 	return nil
 }
 

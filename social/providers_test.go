@@ -32,6 +32,9 @@ func loginWith(t *testing.T, p *social.Provider, db *sqlstore.DB) {
 	ctx := context.Background()
 
 	u, res := e.login(f)
+	if !res.SignedUp {
+		t.Error("the first login did not sign up")
+	}
 	if res.Next != "/after/" || res.Login.Next != "/after/" {
 		t.Errorf("next = %q, %q, want /after/", res.Next, res.Login.Next)
 	}
@@ -84,8 +87,8 @@ func loginWith(t *testing.T, p *social.Provider, db *sqlstore.DB) {
 		}
 	}
 
-	again, _ := e.login(f)
-	if again.ID != u.ID || e.users() != 1 {
+	again, res := e.login(f)
+	if again.ID != u.ID || e.users() != 1 || res.SignedUp {
 		t.Errorf("the second login is user %d (of %d), want %d", again.ID, e.users(), u.ID)
 	}
 	e.noSecretsLogged(f.secret, f.accessToken(), seen.Get("state"), verifier)
