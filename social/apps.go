@@ -144,10 +144,17 @@ func (s *Service) CheckApp(a *App) error {
 	return nil
 }
 
-// CheckConfig reports the first problem of the configuration: no SiteURL
-// (without CallbackURL), or an app of Config.Apps that CheckApp refuses.
+// CheckConfig reports the first problem of the configuration: a missing
+// part (Account with Users, Flows and Keys; Store), no SiteURL (without
+// CallbackURL), or an app of Config.Apps that CheckApp refuses.
 // Call it when the configuration is loaded.
 func (s *Service) CheckConfig() error {
+	switch {
+	case s.Account == nil || s.Account.Flows == nil || s.Account.Keys == nil || s.Account.Users == nil:
+		return fmt.Errorf("social: the account service needs Users, Flows and Keys")
+	case s.Store == nil:
+		return fmt.Errorf("social: no store")
+	}
 	if s.Config.SiteURL == "" && s.Config.CallbackURL == nil {
 		return fmt.Errorf("social: the site URL is needed for callback URLs")
 	}

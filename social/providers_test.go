@@ -91,7 +91,13 @@ func loginWith(t *testing.T, p *social.Provider, db *sqlstore.DB) {
 	if again.ID != u.ID || e.users() != 1 || res.SignedUp {
 		t.Errorf("the second login is user %d (of %d), want %d", again.ID, e.users(), u.ID)
 	}
-	e.noSecretsLogged(f.secret, f.accessToken(), seen.Get("state"), verifier)
+	f.mu.Lock()
+	secrets := []string{f.secret, f.accessToken(), seen.Get("state"), verifier}
+	for code := range f.grants {
+		secrets = append(secrets, code)
+	}
+	f.mu.Unlock()
+	e.noSecretsLogged(secrets...)
 }
 
 // TestFixturesBelongToTheTable: every fixture directory is a provider of
