@@ -103,7 +103,7 @@ func (s *Service) Begin(ctx context.Context, in BeginInput, c account.Client) (*
 	switch process {
 	case ProcessLogin:
 	case ProcessConnect, ProcessReauthenticate:
-		if in.User == nil || in.Session == nil {
+		if in.User == nil || in.Session == nil || in.Session.UserID != in.User.ID {
 			return nil, &account.Error{Code: account.CodeLoginExpired}
 		}
 		if process == ProcessConnect && !s.Account.RecentlyAuthenticated(in.Session) {
