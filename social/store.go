@@ -11,7 +11,11 @@ import (
 type Account struct {
 	ID       int64
 	UserID   int64
-	Provider string // the provider's id: "google", "github", "openid_connect" …
+	// Provider is the provider's id ("google", "github" …), or for the
+	// generic OpenID Connect provider its app's id (the NAME of
+	// /accounts/oidc/NAME/), as allauth stores it: each issuer is its own
+	// namespace of UIDs.
+	Provider string
 	// UID is the provider's user id ("sub" for OpenID Connect).
 	UID       string
 	ExtraData []byte // the profile as the provider sent it (JSON)
