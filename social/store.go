@@ -9,8 +9,8 @@ import (
 // SocialAccount): the provider's stable id for that person (UID, never the
 // email), the profile it last sent (ExtraData, the raw JSON) and dates.
 type Account struct {
-	ID       int64
-	UserID   int64
+	ID     int64
+	UserID int64
 	// Provider is the provider's id ("google", "github" …), or for the
 	// generic OpenID Connect provider its app's id (the NAME of
 	// /accounts/oidc/NAME/), as allauth stores it: each issuer is its own
