@@ -122,7 +122,17 @@ func (s *Service) tellOwner(ctx context.Context, owner *user.User, email string,
 	case err != nil:
 		return err
 	}
-	return s.send(ctx, s.Mail, Notice{Kind: NoticeEmailTaken, To: email, User: owner})
+	return s.send(ctx, s.Mail, Notice{Kind: NoticeEmailTaken, To: s.storedAddress(ctx, owner, email), User: owner})
+}
+
+// storedAddress returns owner's address as stored that typed matches
+// canonically: mail about it goes there, never to the typed form, which may
+// be another mailbox (bob@straße.de matches bob@strasse.de).
+func (s *Service) storedAddress(ctx context.Context, owner *user.User, typed string) string {
+	if e, err := emailAddress(ctx, s.Users, owner.ID, typed); err == nil && e != nil {
+		return e.Email
+	}
+	return owner.Email
 }
 
 // ResendConfirmation mails one of u's unverified addresses its

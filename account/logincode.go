@@ -21,9 +21,12 @@ const flowKindLoginCode = "login_code"
 
 // loginCodeFlow is a requested login code between requests.
 type loginCodeFlow struct {
-	UserID int64        `json:"u,omitempty"`
-	Email  string       `json:"e"`
-	Code   *pendingCode `json:"c"`
+	UserID int64 `json:"u,omitempty"`
+	// Email is the address as typed (the page shows it); Address is the
+	// account's address as stored, where the code went.
+	Email   string       `json:"e"`
+	Address string       `json:"a,omitempty"`
+	Code    *pendingCode `json:"c"`
 }
 
 // RequestLoginCode mails a login code to the account that uses email (or,
@@ -34,7 +37,7 @@ func (s *Service) RequestLoginCode(ctx context.Context, email string, c Client) 
 	if !s.Config.LoginByCode {
 		return "", &Error{Code: CodeLoginByCodeDisabled}
 	}
-	email, u, err := s.accountOfAddress(ctx, email, LimitRequestLoginCode, c)
+	email, u, stored, err := s.accountOfAddress(ctx, email, LimitRequestLoginCode, c)
 	if err != nil {
 		return "", err
 	}
@@ -42,8 +45,8 @@ func (s *Service) RequestLoginCode(ctx context.Context, email string, c Client) 
 	lf := loginCodeFlow{Email: email, Code: pc}
 	n := Notice{Kind: NoticeUnknownAccount, To: email}
 	if u != nil {
-		lf.UserID = u.ID
-		n = Notice{Kind: NoticeLoginCode, To: email, User: u, Code: code, ValidFor: s.loginCodeTTL()}
+		lf.UserID, lf.Address = u.ID, stored
+		n = Notice{Kind: NoticeLoginCode, To: stored, User: u, Code: code, ValidFor: s.loginCodeTTL()}
 	}
 	token, err := s.saveFlow(ctx, "", flowKindLoginCode, &lf, pc.Expires)
 	if err != nil {
@@ -116,10 +119,10 @@ func (s *Service) ConfirmLoginCode(ctx context.Context, token, typed string, c C
 	if err != nil || !u.IsActive {
 		return nil, &Error{Code: CodeInvalidCredentials}
 	}
-	if err := s.Users.VerifyEmail(ctx, u.ID, lf.Email); err != nil && !errors.Is(err, user.ErrNotFound) {
+	if err := s.Users.VerifyEmail(ctx, u.ID, lf.Address); err != nil && !errors.Is(err, user.ErrNotFound) {
 		return nil, fmt.Errorf("account: login code: %w", err)
 	}
 	l := s.newLogin(u, "code")
-	l.Email = lf.Email
+	l.Email = lf.Address
 	return l, nil
 }

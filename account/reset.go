@@ -42,7 +42,7 @@ type resetFlow struct {
 // error, and in code mode a token. Limits: reset_password per IP and per
 // address.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) (string, error) {
-	email, u, err := s.accountOfAddress(ctx, email, LimitResetPassword, c)
+	email, u, stored, err := s.accountOfAddress(ctx, email, LimitResetPassword, c)
 	if err != nil {
 		return "", err
 	}
@@ -54,13 +54,13 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	case s.Config.PasswordResetByCode:
 		code, pc := s.newPendingCode("reset", s.resetCodeTTL())
 		rf = resetFlow{UserID: u.ID, Code: pc}
-		n = Notice{Kind: NoticePasswordResetCode, To: email, User: u, Lang: mailLang(u, c), Code: code, ValidFor: s.resetCodeTTL()}
+		n = Notice{Kind: NoticePasswordResetCode, To: stored, User: u, Lang: mailLang(u, c), Code: code, ValidFor: s.resetCodeTTL()}
 	default:
 		emails, err := s.addresses(ctx, u.ID)
 		if err != nil {
 			return "", err
 		}
-		n = Notice{Kind: NoticePasswordReset, To: email, User: u, Lang: mailLang(u, c), Key: resetURLKey(u, s.makeResetToken(u, emails)), ValidFor: s.passwordResetTimeout()}
+		n = Notice{Kind: NoticePasswordReset, To: stored, User: u, Lang: mailLang(u, c), Key: resetURLKey(u, s.makeResetToken(u, emails)), ValidFor: s.passwordResetTimeout()}
 	}
 	token := ""
 	if s.Config.PasswordResetByCode {
@@ -85,29 +85,44 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 
 // accountOfAddress checks an address typed to ask for something by mail
 // (a reset, a login code), counts the request against action per IP and
-// per address, and returns the trimmed address and the active account that
-// uses it (nil when none does: the caller answers the same either way).
-func (s *Service) accountOfAddress(ctx context.Context, email, action string, c Client) (string, *user.User, error) {
+// per address, and returns the trimmed address as typed, the active account
+// that uses it (nil when none does: the caller answers the same either
+// way) and that account's address as stored — where the mail must go: the
+// typed form only matches it canonically (bob@straße.de finds
+// bob@strasse.de), and mailing the typed form would hand the account to
+// another domain. Only a verified or the primary address counts: a pending
+// one, maybe mistyped, is nobody's way in yet.
+func (s *Service) accountOfAddress(ctx context.Context, email, action string, c Client) (typed string, u *user.User, stored string, err error) {
 	email = strings.TrimSpace(email)
 	switch {
 	case email == "":
-		return "", nil, fieldErr("email", CodeRequired, nil)
+		return "", nil, "", fieldErr("email", CodeRequired, nil)
 	case user.ValidateEmail(email) != nil:
-		return "", nil, fieldErr("email", CodeEmailInvalid, nil)
+		return "", nil, "", fieldErr("email", CodeEmailInvalid, nil)
 	}
 	if _, err := s.RateLimit(ctx, action, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)}); err != nil {
-		return "", nil, err
+		return "", nil, "", err
 	}
-	u, err := s.Users.UserByEmail(ctx, email)
+	u, err = s.Users.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, user.ErrNotFound):
-		return email, nil, nil
+		return email, nil, "", nil
 	case err != nil:
-		return "", nil, fmt.Errorf("account: %s: %w", action, err)
+		return "", nil, "", fmt.Errorf("account: %s: %w", action, err)
 	case !u.IsActive:
-		return email, nil, nil
+		return email, nil, "", nil
 	}
-	return email, u, nil
+	e, err := emailAddress(ctx, s.Users, u.ID, email)
+	if err != nil {
+		return "", nil, "", fmt.Errorf("account: %s: %w", action, err)
+	}
+	switch {
+	case e != nil && (e.Verified || e.Primary):
+		return email, u, e.Email, nil
+	case e == nil && user.CanonicalEmail(u.Email) == user.CanonicalEmail(email):
+		return email, u, u.Email, nil // users.email without its row (an old import)
+	}
+	return email, nil, "", nil
 }
 
 // addresses returns every address of the user (the reset token covers them).

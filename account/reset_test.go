@@ -126,3 +126,43 @@ func TestResetKeyRedeemedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestMailGoesToTheStoredAddress: a typed address that matches an account
+// only canonically (straße folds to strasse) must not receive that
+// account's reset link or login code: they go to the address as stored
+// (the bug class of Django's CVE-2019-19844); a pending, unverified address
+// is nobody's way in yet.
+func TestMailGoesToTheStoredAddress(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	s.Config.LoginByCode = true
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.70"}
+	u := userOf(s.Signup(ctx, account.SignupInput{Username: "bob", Email: "bob@strasse.de", Password1: pw, Password2: pw}, c))
+	if user.CanonicalEmail("bob@straße.de") != user.CanonicalEmail("bob@strasse.de") {
+		t.Skip("this platform's case folding does not fold ß")
+	}
+	before := len(queued(t, db))
+	if _, err := s.RequestPasswordReset(ctx, "bob@straße.de", account.Client{IP: "203.0.113.71"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequestLoginCode(ctx, "BOB@STRASSE.DE", account.Client{IP: "203.0.113.72"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range queued(t, db)[before:] {
+		if m.To[0] != "bob@strasse.de" {
+			t.Errorf("%s went to %q, not to the stored bob@strasse.de", m.Subject, m.To[0])
+		}
+	}
+	// A pending address added by the user (say, mistyped) gets nothing.
+	must(t, db.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: "bob@typo.example"}))
+	before = len(queued(t, db))
+	if _, err := s.RequestPasswordReset(ctx, "bob@typo.example", account.Client{IP: "203.0.113.73"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range queued(t, db)[before:] {
+		if strings.Contains(m.Subject, "kind=password_reset ") {
+			t.Fatalf("a pending address got a reset link: %q", m.Subject)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (s *Service) standInSignup(ctx context.Context, in SignupInput, c Client) (
 			return nil, fmt.Errorf("account: signup: %w", err)
 		}
 		if owner != nil {
-			if err := s.send(ctx, s.Mail, Notice{Kind: NoticeAccountAlreadyExists, To: in.Email, User: owner}); err != nil {
+			if err := s.send(ctx, s.Mail, Notice{Kind: NoticeAccountAlreadyExists, To: s.storedAddress(ctx, owner, in.Email), User: owner}); err != nil {
 				return nil, err
 			}
 		}
