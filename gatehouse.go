@@ -139,6 +139,9 @@ type MailDelivery struct {
 	// KeepSent is how long sent messages stay listed (without their
 	// bodies). The default is 7 days.
 	KeepSent time.Duration
+	// RetryBase is the wait after a first failed attempt; it doubles with
+	// each failure up to an hour. The default is 30 seconds.
+	RetryBase time.Duration
 }
 
 // New checks cfg and builds a Gatehouse.
@@ -224,7 +227,8 @@ func New(cfg Config) (*Gatehouse, error) {
 	// The outbox keeps the wall clock: the store stamps queued mail with it,
 	// and Config.Now (a test's clock) must not hold mail back or rush it.
 	g.outbox = &mail.Outbox{Store: cfg.Store, Mailer: cfg.Mailer, Log: cfg.Logger,
-		Poll: cfg.MailDelivery.Poll, MaxAttempts: cfg.MailDelivery.MaxAttempts, KeepSent: cfg.MailDelivery.KeepSent}
+		Poll: cfg.MailDelivery.Poll, MaxAttempts: cfg.MailDelivery.MaxAttempts, KeepSent: cfg.MailDelivery.KeepSent,
+		RetryBase: cfg.MailDelivery.RetryBase}
 	mux := http.NewServeMux()
 	g.Mount(mux)
 	w.RegisterNotFound(mux)
