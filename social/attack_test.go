@@ -243,3 +243,17 @@ func otherKey(t *testing.T) *rsa.PrivateKey {
 	}
 	return k
 }
+
+// TestBeginLimited: starts of logins keep records, so they count against
+// the login limit per client IP.
+func TestBeginLimited(t *testing.T) {
+	e := newEnv(t)
+	e.acc.Config.RateLimits[account.LimitLogin] = "3/m/ip"
+	f := newFake(t, social.GitHub)
+	e.addApp(f.app())
+	var err error
+	for range 4 {
+		_, err = e.svc.Begin(context.Background(), social.BeginInput{Provider: "github"}, client)
+	}
+	wantCode(t, err, account.CodeTooManyAttempts)
+}

@@ -90,7 +90,8 @@ type Start struct {
 
 // Begin starts a login at a provider: it keeps the state, the PKCE
 // verifier, the nonce, next and the process in a flow record for
-// Config.StateTimeout and returns the provider's URL. Connecting needs a
+// Config.StateTimeout and returns the provider's URL. A login's start
+// counts against the account's login limit (per client IP). Connecting needs a
 // signed-in user who authenticated recently
 // (CodeReauthenticationRequired); an unknown app is CodeUnknownProvider;
 // an OpenID Connect provider whose discovery fails is CodeProviderDown,
@@ -102,6 +103,10 @@ func (s *Service) Begin(ctx context.Context, in BeginInput, c account.Client) (*
 	}
 	switch process {
 	case ProcessLogin:
+		// Each start keeps a record: starts count as login attempts.
+		if _, err := s.Account.RateLimit(ctx, account.LimitLogin, account.Subjects{IP: c.IP}); err != nil {
+			return nil, err
+		}
 	case ProcessConnect, ProcessReauthenticate:
 		if in.User == nil || in.Session == nil || in.Session.UserID != in.User.ID {
 			return nil, &account.Error{Code: account.CodeLoginExpired}
