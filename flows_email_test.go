@@ -200,4 +200,24 @@ func TestPasswordSetOverHTTP(t *testing.T) {
 	if !got.HasUsablePassword() {
 		t.Fatal("no usable password stored")
 	}
+	// A stale session's POST waits for reauthentication in a flow record,
+	// sealed: the new password is not readable there.
+	must(t, e.srv.DB.SetPassword(context.Background(), u.ID, "!"+strings.Repeat("y", 40)))
+	e.clock.Add(10 * time.Minute)
+	const laterPW = "another brand new passphrase"
+	e.secret(laterPW)
+	resp, _ = post(t, c, e.srv, "/accounts/password/set/", url.Values{"password1": {laterPW}, "password2": {laterPW}})
+	if loc := location(t, resp); !strings.HasPrefix(loc, "/accounts/reauthenticate/") {
+		t.Fatalf("a stale password set went to %s", loc)
+	}
+	rows, err := e.srv.DB.SQL().QueryContext(context.Background(), `SELECT data FROM gh_flows`)
+	must(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var data []byte
+		must(t, rows.Scan(&data))
+		if strings.Contains(string(data), laterPW) {
+			t.Fatal("the new password is readable in the kept POST")
+		}
+	}
 }

@@ -29,7 +29,9 @@ const (
 // resetFlow is a reset between requests: the link's key (link mode) or the
 // mailed code and whether it was typed right (code mode).
 type resetFlow struct {
-	Key      string       `json:"k,omitempty"`
+	// Key is the link's key sealed (keys.Ring.Seal): a copy of the flow
+	// table alone does not hand out live reset links.
+	Key      []byte       `json:"k,omitempty"`
 	UserID   int64        `json:"u,omitempty"`
 	Code     *pendingCode `json:"c,omitempty"`
 	Verified bool         `json:"v,omitempty"`
@@ -172,7 +174,8 @@ func (s *Service) StartReset(ctx context.Context, urlKey string, c Client) (stri
 	if _, err := s.resetUser(ctx, urlKey); err != nil {
 		return "", err
 	}
-	return s.saveFlow(ctx, "", flowKindReset, &resetFlow{Key: urlKey}, s.now().Add(s.passwordResetTimeout()))
+	sealed := s.Keys.Seal("account.reset_flow", []byte(urlKey), nil)
+	return s.saveFlow(ctx, "", flowKindReset, &resetFlow{Key: sealed}, s.now().Add(s.passwordResetTimeout()))
 }
 
 // ResetUser returns the user whose password the reset flow named by token
@@ -189,7 +192,11 @@ func (s *Service) resetFlowUser(ctx context.Context, token string) (*user.User, 
 		if err := s.loadFlow(ctx, token, flowKindReset, &rf); err != nil {
 			return nil, "", &Error{Code: CodeResetKeyInvalid}
 		}
-		u, err := s.resetUser(ctx, rf.Key)
+		urlKey, err := s.Keys.Open("account.reset_flow", rf.Key, nil)
+		if err != nil {
+			return nil, "", &Error{Code: CodeResetKeyInvalid}
+		}
+		u, err := s.resetUser(ctx, string(urlKey))
 		return u, flowKindReset, err
 	}
 	if err := s.loadFlow(ctx, token, flowKindResetCode, &rf); err != nil || !rf.Verified || rf.UserID == 0 {

@@ -166,3 +166,35 @@ func TestMailGoesToTheStoredAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestResetKeySealedInItsFlow: once a reset link is opened its key lives in
+// a flow record, sealed: the flow table alone hands out no live link.
+func TestResetKeySealedInItsFlow(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.80"}
+	userOf(s.Signup(ctx, account.SignupInput{Username: "rae", Email: "rae@example.com", Password1: pw, Password2: pw}, c))
+	before := len(queued(t, db))
+	if _, err := s.RequestPasswordReset(ctx, "rae@example.com", c); err != nil {
+		t.Fatal(err)
+	}
+	msgs := queued(t, db)
+	if len(msgs) != before+1 {
+		t.Fatal("no reset mail")
+	}
+	urlKey := between(msgs[len(msgs)-1].Subject, "key=", " ")
+	token, err := s.StartReset(ctx, urlKey, c)
+	if err != nil || token == "" {
+		t.Fatalf("StartReset: %v", err)
+	}
+	var data []byte
+	must(t, db.SQL().QueryRowContext(ctx, `SELECT data FROM gh_flows`).Scan(&data))
+	_, tokenPart, _ := strings.Cut(urlKey, "-")
+	if strings.Contains(string(data), tokenPart) {
+		t.Fatal("the reset key is readable in its flow record")
+	}
+	if u, err := s.ResetUser(ctx, token); err != nil || u.Username != "rae" {
+		t.Fatalf("ResetUser = %v, %v", u, err)
+	}
+}

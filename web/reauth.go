@@ -50,11 +50,13 @@ func (h *Handlers) resumers() map[string]http.HandlerFunc {
 // reauthentication and sends the browser to the reauthentication page.
 func (h *Handlers) requireReauth(w http.ResponseWriter, r *http.Request) {
 	u, _ := current(r)
-	data, err := json.Marshal(resumable{UserID: u.ID, Path: r.URL.Path, Form: r.PostForm})
+	plain, err := json.Marshal(resumable{UserID: u.ID, Path: r.URL.Path, Form: r.PostForm})
 	if err != nil {
 		h.internalError(w, r, "reauthenticate: keep request", err)
 		return
 	}
+	// Sealed: the kept form may hold a new password (password set).
+	data := h.keys.Seal("web.reauth_resume", plain, nil)
 	token, id := flow.NewToken()
 	now := h.opts.Now().UTC()
 	f := flow.Flow{ID: id, Kind: flowKindResume, Data: data, CreatedAt: now, ExpiresAt: now.Add(account.ReauthenticationTimeout)}
@@ -137,7 +139,8 @@ func (h *Handlers) resume(w http.ResponseWriter, r *http.Request) bool {
 	}
 	var kept resumable
 	u, _ := current(r)
-	if json.Unmarshal(f.Data, &kept) != nil || kept.UserID != u.ID {
+	plain, err := h.keys.Open("web.reauth_resume", f.Data, nil)
+	if err != nil || json.Unmarshal(plain, &kept) != nil || kept.UserID != u.ID {
 		return false
 	}
 	handler := h.resumers()[kept.Path]
