@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/mail"
@@ -23,6 +24,13 @@ func (s *Service) Emails(ctx context.Context, u *user.User) ([]*user.EmailAddres
 	es, err := s.Users.Emails(ctx, u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("account: emails: %w", err)
+	}
+	standIns, err := s.standInAddresses(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range standIns { // listed as any unconfirmed address (see standin.go)
+		es = append(es, &user.EmailAddress{UserID: u.ID, Email: e})
 	}
 	return es, nil
 }
@@ -69,14 +77,39 @@ func (s *Service) AddEmail(ctx context.Context, u *user.User, sess *session.Sess
 	owner, err := s.Users.UserByEmail(ctx, email)
 	switch {
 	case err == nil && owner.ID != u.ID:
+		if err := s.addStandIn(ctx, u.ID, email); err != nil {
+			return fmt.Errorf("account: add email: %w", err)
+		}
+		if s.Config.ChangeEmail && u.Email != "" {
+			// The old address hears of the change as for a free one; its
+			// cancel link takes the stand-in away.
+			if err := s.send(ctx, s.Mail, Notice{Kind: NoticeEmailChangeRequested, To: u.Email, User: u, NewEmail: email,
+				Key: s.makeCancelKey(u.ID, &user.EmailAddress{Email: email}), ValidFor: s.emailConfirmationExpiry()}); err != nil {
+				return err
+			}
+		}
+		s.event(ctx, "email_added", u.ID, c, "email", email, "taken", true)
 		return s.tellOwner(ctx, owner, email, c)
 	case err != nil && !errors.Is(err, user.ErrNotFound):
 		return fmt.Errorf("account: add email: %w", err)
 	}
+	// The confirmation counts against the confirm_email cooldown, as a
+	// taken address's notice to its owner does: a resend right after
+	// either answers alike.
+	_, err = s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)})
+	if err != nil && !limited(err) {
+		return err
+	}
+	mailNow := err == nil
+	if s.Config.ChangeEmail { // a new pending address replaces a stand-in too
+		if err := s.saveStandIns(ctx, u.ID, nil); err != nil {
+			return fmt.Errorf("account: add email: %w", err)
+		}
+	}
 	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
 		if s.Config.ChangeEmail {
 			for _, e := range es {
-				if !e.Primary {
+				if !e.Primary && e.ID != 0 {
 					if err := tx.RemoveEmail(ctx, u.ID, e.Email); err != nil {
 						return err
 					}
@@ -87,9 +120,11 @@ func (s *Service) AddEmail(ctx context.Context, u *user.User, sess *session.Sess
 		if err := tx.AddEmail(ctx, e); err != nil {
 			return err
 		}
-		if err := s.send(ctx, q, Notice{Kind: NoticeEmailConfirmation, To: e.Email, User: u,
-			Key: s.makeConfirmKey(u.ID, e), ValidFor: s.emailConfirmationExpiry()}); err != nil {
-			return err
+		if mailNow {
+			if err := s.send(ctx, q, Notice{Kind: NoticeEmailConfirmation, To: e.Email, User: u,
+				Key: s.makeConfirmKey(u.ID, e), ValidFor: s.emailConfirmationExpiry()}); err != nil {
+				return err
+			}
 		}
 		if s.Config.ChangeEmail && u.Email != "" {
 			return s.send(ctx, q, Notice{Kind: NoticeEmailChangeRequested, To: u.Email, User: u, NewEmail: e.Email,
@@ -142,7 +177,19 @@ func (s *Service) ResendConfirmation(ctx context.Context, u *user.User, email st
 	if err != nil {
 		return fmt.Errorf("account: resend: %w", err)
 	}
-	if e == nil || e.Verified {
+	if e == nil {
+		standIns, err := s.standInAddresses(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(standIns, func(x string) bool { return user.CanonicalEmail(x) == user.CanonicalEmail(email) }) {
+			return fieldErr("email", CodeEmailUnknown, nil)
+		}
+		// A stand-in answers as a real resend does, and sends nothing.
+		_, err = s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)})
+		return err
+	}
+	if e.Verified {
 		return fieldErr("email", CodeEmailUnknown, nil)
 	}
 	if _, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(e.Email)}); err != nil {
@@ -152,9 +199,10 @@ func (s *Service) ResendConfirmation(ctx context.Context, u *user.User, email st
 		Key: s.makeConfirmKey(u.ID, e), ValidFor: s.emailConfirmationExpiry()})
 }
 
-// MakePrimaryEmail makes one of u's addresses the primary one. An
-// unverified address cannot become primary while a verified one exists
-// (allauth's rule: the login address stays one the user proved).
+// MakePrimaryEmail makes one of u's verified addresses the primary one. An
+// unverified address never becomes primary (stricter than allauth, which
+// allows it while no address is verified): the login address is one the
+// user proved, and a taken address's stand-in answers like any other.
 func (s *Service) MakePrimaryEmail(ctx context.Context, u *user.User, sess *session.Session, email string, c Client) error {
 	if err := s.manageEmail(ctx, u, sess, c); err != nil {
 		return err
@@ -164,9 +212,7 @@ func (s *Service) MakePrimaryEmail(ctx context.Context, u *user.User, sess *sess
 		return err
 	}
 	var target *user.EmailAddress
-	verified := false
 	for _, e := range es {
-		verified = verified || e.Verified
 		if user.CanonicalEmail(e.Email) == user.CanonicalEmail(email) {
 			target = e
 		}
@@ -176,7 +222,7 @@ func (s *Service) MakePrimaryEmail(ctx context.Context, u *user.User, sess *sess
 		return fieldErr("email", CodeEmailUnknown, nil)
 	case target.Primary:
 		return nil
-	case !target.Verified && verified:
+	case !target.Verified:
 		return fieldErr("email", CodeEmailUnverifiedPrimary, nil)
 	}
 	old := u.Email
@@ -221,7 +267,11 @@ func (s *Service) RemoveEmail(ctx context.Context, u *user.User, sess *session.S
 	case target.Verified && verified == 1 && onlyWayIn:
 		return fieldErr("email", CodeEmailLastWayIn, nil)
 	}
-	if err := s.Users.RemoveEmail(ctx, u.ID, target.Email); err != nil {
+	if target.ID == 0 { // a stand-in
+		if _, err := s.removeStandIn(ctx, u.ID, target.Email); err != nil {
+			return fmt.Errorf("account: remove email: %w", err)
+		}
+	} else if err := s.Users.RemoveEmail(ctx, u.ID, target.Email); err != nil {
 		return fmt.Errorf("account: remove email: %w", err)
 	}
 	s.event(ctx, "email_removed", u.ID, c, "email", target.Email)
@@ -290,6 +340,9 @@ func (s *Service) CancelEmailChange(ctx context.Context, key string, c Client) (
 		return nil, err
 	}
 	if err := s.Users.RemoveEmail(ctx, cf.User.ID, cf.Email); err != nil && !errors.Is(err, user.ErrNotFound) {
+		return nil, fmt.Errorf("account: cancel email change: %w", err)
+	}
+	if _, err := s.removeStandIn(ctx, cf.User.ID, cf.Email); err != nil {
 		return nil, fmt.Errorf("account: cancel email change: %w", err)
 	}
 	s.event(ctx, "email_change_cancelled", cf.User.ID, c, "email", cf.Email)

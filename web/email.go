@@ -9,8 +9,7 @@ import (
 // EmailData is .Data of the email addresses page.
 type EmailData struct {
 	Emails []EmailRow
-	// HasVerified is true when one address is verified: an unverified one
-	// cannot become primary then.
+	// HasVerified is true when one address is verified.
 	HasVerified bool
 	// ChangeEmail is true in ChangeEmail mode (one address; a new one
 	// replaces it once confirmed).
