@@ -27,10 +27,10 @@
 // user ids being the same, and its apps, whose credentials OAuth 2.0 cannot
 // use, are skipped (ReasonOAuth1App). allauth gives the
 // account of an OpenID Connect app (or any app with a provider_id) that
-// provider_id as its provider ("keycloak"); Gatehouse links it under the
-// app's provider ("openid_connect") with the same uid (the "sub"), the
-// provider_id becoming the app's AppID. Two servers that gave one sub to
-// two people cannot both be linked so: the second link is skipped, with the
+// provider_id as its provider ("keycloak"), and so does Gatehouse: each
+// server's subs stay in a namespace of their own, and the link is found
+// again at the next login through that app. A link whose provider and uid
+// are already another user's is skipped, with the
 // reason (ReasonLinkedToOther). Social tokens
 // (socialaccount.socialtoken) are not carried over: the next login gets new
 // ones.

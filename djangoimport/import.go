@@ -150,9 +150,6 @@ type importer struct {
 	primary   map[int64]bool
 	// ss is the store as a social.Store; nil when it is not one.
 	ss social.Store
-	// subProviders maps allauth's provider_id of an app (an OpenID Connect
-	// server's name) to the app's provider ("openid_connect").
-	subProviders map[string]string
 }
 
 func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, userKind string) *importer {
@@ -167,7 +164,6 @@ func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, user
 		existing:     map[int64]bool{},
 		addresses:    map[int64]map[string]bool{},
 		primary:      map[int64]bool{},
-		subProviders: map[string]string{},
 	}
 }
 

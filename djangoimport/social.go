@@ -211,12 +211,6 @@ func (im *importer) importSocialApps() error {
 	existing := make(map[string]bool, len(stored))
 	for _, a := range stored {
 		existing[appKey(a.Provider, a.AppID)] = true
-		im.subProvider(a.AppID, a.Provider)
-	}
-	// The file's apps say what its accounts' provider ids mean, over the
-	// store's.
-	for _, a := range im.d.socialApps {
-		im.subProvider(a.providerID, a.provider)
 	}
 	seen := map[string]bool{}
 	for i := range im.d.socialApps {
@@ -225,15 +219,6 @@ func (im *importer) importSocialApps() error {
 		}
 	}
 	return nil
-}
-
-// subProvider records that accounts of allauth's provider id appID belong
-// to provider: allauth gives an account of an app with a provider_id (an
-// OpenID Connect server, say "keycloak") that id as its provider.
-func (im *importer) subProvider(appID, provider string) {
-	if appID != "" && appID != provider && provider != "" {
-		im.subProviders[appID] = provider
-	}
 }
 
 func (im *importer) socialApp(a *socialAppRec, existing, seen map[string]bool) error {
@@ -298,11 +283,10 @@ func (im *importer) importSocialAccounts() error {
 			im.t.skip(KindSocialAccount, reason, example(a.index, "user "+a.user.String()))
 			continue
 		}
-		provider := a.provider
-		if p, ok := im.subProviders[provider]; ok {
-			provider = p
-		}
-		provider = accountProvider(provider)
+		// An OpenID Connect link keeps allauth's provider, the app's
+		// provider_id ("keycloak"), as social login stores it: each
+		// issuer is its own namespace of subjects (SECURITY.md O1).
+		provider := accountProvider(a.provider)
 		if provider == "" || a.uid == "" {
 			im.t.skip(KindSocialAccount, "no provider or uid", example(a.index, ""))
 			continue

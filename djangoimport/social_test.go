@@ -120,11 +120,10 @@ func checkSocialFixture(t *testing.T, db *sqlstore.DB, name string) {
 			json.Compact(&b, raw)
 			wantExtra = b.Bytes()
 		}
-		wantProvider := provider
-		if provider == "keycloak" { // the provider_id of the OpenID Connect app
-			wantProvider = "openid_connect"
-			if _, err := db.SocialAccountByUID(ctx, provider, uid); !errors.Is(err, user.ErrNotFound) {
-				t.Errorf("a link stored under allauth's %q: %v", provider, err)
+		wantProvider := provider // an OpenID Connect link keeps its app's provider_id, "keycloak"
+		if provider == "keycloak" {
+			if _, err := db.SocialAccountByUID(ctx, "openid_connect", uid); !errors.Is(err, user.ErrNotFound) {
+				t.Errorf("an OpenID Connect link stored under the shared openid_connect namespace: %v", err)
 			}
 		}
 		a, err := db.SocialAccountByUID(ctx, wantProvider, uid)
@@ -276,7 +275,7 @@ func TestSocialReferences(t *testing.T) {
 		rep := runImport(t, db, []byte(badSocial), opts)
 		t.Logf("\n%s", rep)
 		wantCount(t, rep, KindSocialApp, 5, 2, 3)
-		wantCount(t, rep, KindSocialAccount, 11, 5, 6)
+		wantCount(t, rep, KindSocialAccount, 11, 6, 5)
 		for kind, reasons := range map[string][]string{
 			KindSocialApp:     {ReasonAppRepeated, "no provider", ReasonOAuth1App},
 			KindSocialAccount: {"user not imported", "user not in file", "user not in file or store", "no provider or uid", ReasonLinkedToOther},
@@ -287,11 +286,11 @@ func TestSocialReferences(t *testing.T) {
 				}
 			}
 		}
-		if n := rep.Count(KindSocialAccount).SkippedFor(ReasonLinkedToOther); n != 2 {
-			t.Errorf("%d links skipped as another user's, want 2", n)
+		if n := rep.Count(KindSocialAccount).SkippedFor(ReasonLinkedToOther); n != 1 {
+			t.Errorf("%d links skipped as another user's, want 1", n)
 		}
 		s := rep.String()
-		for _, want := range []string{`record 8: auth0 uid "same-sub", user ["bob"]`, `record 14: github uid "42", user pk 1`,
+		for _, want := range []string{`record 14: github uid "42", user pk 1`,
 			`record 3: "Okta again"`, `record 6: "Twitter"`, "record 9: user pk 2", "socialaccount.socialtoken: 1 skipped (tokens"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("report lacks %q", want)
@@ -307,9 +306,10 @@ func TestSocialReferences(t *testing.T) {
 			}
 			return a
 		}
-		// okta's account is ann's; auth0's of the same sub (bob's) is not
-		// linked over it.
-		check("openid_connect", "same-sub", ann.ID, `{"sub":"same-sub"}`)
+		// Two OpenID Connect servers that gave one sub to two people: each
+		// link keeps its server's provider_id, so both are imported.
+		check("okta", "same-sub", ann.ID, `{"sub":"same-sub"}`)
+		check("auth0", "same-sub", bob.ID, `{}`)
 		a := check("github", "42", bob.ID, `{}`)
 		if !a.DateJoined.Equal(time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)) || !a.LastLogin.Equal(time.Date(2020, 2, 3, 3, 5, 6, 0, time.UTC)) {
 			t.Errorf("github 42 dates %v, %v", a.DateJoined, a.LastLogin)
@@ -317,9 +317,9 @@ func TestSocialReferences(t *testing.T) {
 		check("yandex", "7", ann.ID, `"not JSON text"`)
 		// allauth's X over OAuth 1.0a has the user ids of X's OAuth 2.0.
 		check("twitter_oauth2", "2244994945", ann.ID, `{"id_str":"2244994945"}`)
-		// The store's app tells what allauth's "stored-app" is; no dates in
+		// An app already in the store keeps its links under its provider_id; no dates in
 		// the file means now.
-		if a := check("openid_connect", "s1", ann.ID, `{}`); !a.DateJoined.Equal(now) || !a.LastLogin.Equal(now) {
+		if a := check("stored-app", "s1", ann.ID, `{}`); !a.DateJoined.Equal(now) || !a.LastLogin.Equal(now) {
 			t.Errorf("s1 dates %v, %v; want %v", a.DateJoined, a.LastLogin, now)
 		}
 
@@ -344,8 +344,8 @@ func TestSocialReferences(t *testing.T) {
 		rep = runImport(t, db, []byte(badSocial), opts)
 		wantCount(t, rep, KindSocialApp, 5, 0, 5)
 		wantCount(t, rep, KindSocialAccount, 11, 0, 11)
-		if n := rep.Count(KindSocialAccount).SkippedFor(ReasonExists); n != 5 {
-			t.Errorf("second import: %d links existing, want 5", n)
+		if n := rep.Count(KindSocialAccount).SkippedFor(ReasonExists); n != 6 {
+			t.Errorf("second import: %d links existing, want 6", n)
 		}
 		if after := snapshot(t, db); after != before {
 			t.Errorf("second import changed the store:\n%s\nwant\n%s", after, before)
@@ -374,7 +374,7 @@ func TestSocialExistingApp(t *testing.T) {
 		t.Errorf("the existing app changed: %+v", apps)
 	}
 	// The links of its accounts are made all the same.
-	if _, err := db.SocialAccountByUID(ctx, "openid_connect", "f0c5a3c2-7d4e-4b8a-9f1e-2d3c4b5a6978"); err != nil {
+	if _, err := db.SocialAccountByUID(ctx, "keycloak", "f0c5a3c2-7d4e-4b8a-9f1e-2d3c4b5a6978"); err != nil {
 		t.Error(err)
 	}
 }

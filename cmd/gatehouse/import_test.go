@@ -169,7 +169,7 @@ func TestImportDjangoSocial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, link := range [][2]string{{"google", "109876543210987654321"}, {"openid_connect", "f0c5a3c2-7d4e-4b8a-9f1e-2d3c4b5a6978"}} {
+	for _, link := range [][2]string{{"google", "109876543210987654321"}, {"keycloak", "f0c5a3c2-7d4e-4b8a-9f1e-2d3c4b5a6978"}} {
 		if a, err := db.SocialAccountByUID(ctx, link[0], link[1]); err != nil || a.UserID != alice.ID {
 			t.Errorf("%s %s: %+v, %v; want alice's", link[0], link[1], a, err)
 		}
