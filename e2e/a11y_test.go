@@ -462,7 +462,7 @@ func openCancelLink(b *browser, s *tourSite) {
 		b.login("cleo", goodPassword)
 		b.visit("/accounts/email/")
 		b.fill("email", "cleo@exmaple.com")
-		b.submit()
+		b.submitWith("email")
 		m := waitMail(b.t, s.sink, skip, "cleo@example.com", "email_change_requested")
 		s.cancelLink = mailLink(b.t, m, s.options.URL, "/accounts/email/cancel/")
 	}

@@ -70,6 +70,15 @@ func has(list []string, s string) bool {
 	return false
 }
 
+// submitWith clicks the submit button of the form that holds the field
+// name (the email page has a form per row before the add form), and waits
+// for the next page.
+func (b *browser) submitWith(name string) {
+	b.t.Helper()
+	b.navigate("submit the form of "+name+" on "+b.path(), chromedp.Click(chromedp.JSPath(
+		`document.getElementById("id_`+name+`").form.querySelector('[type="submit"]')`)))
+}
+
 // value is what the field holds now.
 func (b *browser) value(name string) string {
 	b.t.Helper()
@@ -97,6 +106,7 @@ func TestJourneyEmailAddresses(t *testing.T) {
 		c.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 	})
 	verifiedUser(t, srv, "emma", "emma@example.com")
+	verifiedUser(t, srv, "otto", "otto@example.com")
 	en := catalog(srv, "en")
 	b := newBrowser(t, srv)
 
@@ -121,7 +131,7 @@ func TestJourneyEmailAddresses(t *testing.T) {
 
 	// Her own address first: the error by the field, the typed value kept.
 	b.fill("email", "Emma@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/email/")
 	if got, want := b.fieldErrors("email"), en.T("error.email_already_yours"); !strings.Contains(got, want) {
 		t.Errorf("email errors %q, want %q", got, want)
@@ -133,7 +143,7 @@ func TestJourneyEmailAddresses(t *testing.T) {
 
 	const newAddr = "emma.new@example.com"
 	b.fill("email", newAddr)
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/email/")
 	b.see(en.T("flash.email_added"))
 	row = emailRowOf(b, newAddr)
@@ -145,6 +155,22 @@ func TestJourneyEmailAddresses(t *testing.T) {
 		t.Errorf("the new address's buttons: %q", row.Buttons)
 	}
 	audit(t, b)
+
+	// Another account's address answers the same, row included; its
+	// owner is told. Removing it answers like removing any.
+	b.fill("email", "otto@example.com")
+	b.submitWith("email")
+	b.wantPath("/accounts/email/")
+	b.see(en.T("flash.email_added"))
+	if row := emailRowOf(b, "otto@example.com"); !has(row.Badges, en.T("email.unverified")) || !has(row.Buttons, en.T("email.remove")) {
+		t.Errorf("a taken address's row: %+v, want it like a fresh one's", row)
+	}
+	waitMail(t, sink, 0, "otto@example.com", "email_taken")
+	b.clickRowButton("otto@example.com", en.T("email.remove"))
+	b.see(en.T("flash.email_removed"))
+	if rows := emailRows(b); len(rows) != 2 {
+		t.Errorf("after removing the taken address: %+v", rows)
+	}
 
 	m := waitMail(t, sink, 0, newAddr, "email_confirmation")
 	b.open(mailLink(t, m, srv.URL, "/accounts/confirm-email/"))
@@ -188,7 +214,7 @@ func TestJourneyEmailAddresses(t *testing.T) {
 	const thirdAddr = "emma.work@example.com"
 	b.clickLink(en.T("nav.account"))
 	b.fill("email", thirdAddr)
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F")
 	b.see(en.T("flash.reauthenticate"), en.T("reauthenticate.heading"))
 	if n := len(emailRows(b)); n != 0 {
@@ -221,7 +247,7 @@ func TestJourneyChangeEmailTypo(t *testing.T) {
 
 	const typo = "cleo@exmaple.com"
 	laptop.fill("email", typo)
-	laptop.submit()
+	laptop.submitWith("email")
 	laptop.wantPath("/accounts/email/")
 	laptop.see(en.T("flash.email_added"))
 	// The new address is the pending change, which its row can cancel.
@@ -288,7 +314,7 @@ func TestJourneyLoginByCode(t *testing.T) {
 	audit(t, b)
 
 	b.fill("email", "kit@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/login/code/confirm/?next=%2Fdashboard%2F%3Ftab%3Dme")
 	b.see(en.T("login_code_confirm.heading"), en.T("login_code_confirm.intro", "email", "kit@example.com"))
 	if b.attr("#id_code", "autocomplete") != "one-time-code" {
@@ -349,7 +375,7 @@ func TestJourneyPasswordSet(t *testing.T) {
 	b.visit("/accounts/login/")
 	b.clickLink(en.T("login.by_code"))
 	b.fill("email", "pat@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.fill("code", mailCode(t, waitMail(t, sink, 0, "pat@example.com", "login_code")))
 	b.submit()
 	b.wantPath("/dashboard/")
@@ -523,7 +549,7 @@ func TestJourneyCodesKeepTheTypedCode(t *testing.T) {
 
 	b.visit("/accounts/password/reset/")
 	b.fill("email", "rae@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/password/reset/confirm/")
 	code := mailCode(t, waitMail(t, sink, 0, "rae@example.com", "password_reset_code"))
 	wrongKept("/accounts/password/reset/confirm/", wrongFor(code))
@@ -535,14 +561,14 @@ func TestJourneyCodesKeepTheTypedCode(t *testing.T) {
 	// pat has no password: a stale session's change asks for a mailed code.
 	b.visit("/accounts/login/code/")
 	b.fill("email", "pat@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.fill("code", mailCode(t, waitMail(t, sink, 0, "pat@example.com", "login_code")))
 	b.submit()
 	b.wantPath("/dashboard/")
 	skew.Store(int64(account.ReauthenticationTimeout + time.Minute))
 	b.visit("/accounts/email/")
 	b.fill("email", "pat.work@example.com")
-	b.submit()
+	b.submitWith("email")
 	b.wantPath("/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F")
 	b.see(en.T("reauthenticate.send_intro", "email", "pat@example.com"))
 	b.submit()
