@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 	"github.com/gatehouse-auth/gatehouse/web"
 )
@@ -75,6 +76,19 @@ type Config struct {
 	Account account.Config
 	// Hooks are callbacks into the flows.
 	Hooks account.Hooks
+	// Social tunes social login (package social): the apps of the
+	// configuration, auto-signup, email authentication, token storage.
+	// Social login is on when Store also keeps social accounts
+	// (social.Store; *sqlstore.DB does): apps come from Social.Apps and
+	// from the store (the CLI's "gatehouse social app add"), and the login
+	// and signup pages show a button per app. Social.SiteURL defaults to
+	// SiteURL. New refuses a configuration that social.Service.CheckConfig
+	// refuses.
+	Social social.Config
+	// SocialHooks are callbacks into social login.
+	SocialHooks social.Hooks
+	// NoSocial turns social login off even when Store supports it.
+	NoSocial bool
 	// Session tunes sessions (timeouts, cookie name).
 	Session session.Config
 	// Backends are extra permission backends consulted after the model
@@ -119,6 +133,7 @@ type Gatehouse struct {
 	account  *account.Service
 	sessions *session.Manager
 	web      *web.Handlers
+	social   *social.Service
 	backends user.Backends
 	ip       clientip.Resolver
 	handler  http.Handler
@@ -209,12 +224,23 @@ func New(cfg Config) (*Gatehouse, error) {
 		Passwords: cfg.Passwords, Validators: cfg.Validators,
 		Config: cfg.Account, Hooks: cfg.Hooks, Log: cfg.Logger, Now: cfg.Now,
 	}
+	if st, ok := cfg.Store.(social.Store); ok && !cfg.NoSocial {
+		sc := cfg.Social
+		if sc.SiteURL == "" {
+			sc.SiteURL = cfg.SiteURL
+		}
+		g.social = &social.Service{Account: g.account, Store: st, Config: sc, Hooks: cfg.SocialHooks}
+		if err := g.social.CheckConfig(); err != nil {
+			return nil, fmt.Errorf("gatehouse: Config.Social: %w", err)
+		}
+	}
 	g.sessions = session.NewManager(cfg.Store, cfg.Session)
 	g.loaders = authctx.Loaders{Perms: g.perms, Groups: g.groups}
 	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
 	w, err := web.New(web.Options{
 		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey, SecretKeyFallbacks: cfg.SecretKeyFallbacks,
 		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
+		Social:   g.social,
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,
 		SiteURL: cfg.SiteURL, MailFrom: cfg.MailFrom, SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
@@ -256,6 +282,11 @@ func (g *Gatehouse) Handler() http.Handler { return g.handler }
 // Account returns the flows, for callers that drive them without the pages
 // (a CLI, a JSON API of the app's own).
 func (g *Gatehouse) Account() *account.Service { return g.account }
+
+// Social returns social login's service (apps, connections, the flows
+// the pages drive), or nil when social login is off (Config.NoSocial, or
+// a Store that does not keep social accounts).
+func (g *Gatehouse) Social() *social.Service { return g.social }
 
 // UserFrom returns the signed-in user of a request context, or nil. The
 // value is the stored record, password hash included: give templates and

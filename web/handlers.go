@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -64,6 +65,11 @@ type Options struct {
 	// StageURLs are the pages of login stages added to
 	// account.Service.Stages, by stage name.
 	StageURLs map[string]string
+	// Social is social login: with it the pages serve the provider logins
+	// and callbacks, /accounts/3rdparty/ (connections, the social signup
+	// form, the cancelled and error pages), and the login and signup pages
+	// show a button per configured app. Nil: no social login.
+	Social *social.Service
 	// Demo mounts the demo site: /, /dashboard/ and /secret/.
 	Demo bool
 	// SecureCookies marks the flash and language cookies Secure.
@@ -84,6 +90,8 @@ type Handlers struct {
 	mail       *MailRenderer
 	static     http.Handler
 	urls       *URLs
+	// socialCSP is the CSP of socialFormPages (nil without social login).
+	socialCSP []string
 	// minLength is the MinimumLength validator's minimum, shown in the rules.
 	minLength int
 }
@@ -134,6 +142,10 @@ func New(opts Options) (*Handlers, error) {
 	}}
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
+	}
+	if opts.Social != nil {
+		h.urls.Connections = "/accounts/3rdparty/"
+		h.socialCSP = socialPageCSP(opts.SiteURL)
 	}
 	h.minLength = password.DefaultMinLength
 	for _, v := range opts.Account.PasswordValidators() {
@@ -201,6 +213,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/email/", h.requireLogin(h.email))
 	mux.HandleFunc("GET /accounts/email/cancel/{key}/", h.emailCancel)
 	mux.HandleFunc("POST /accounts/email/cancel/{key}/", h.emailCancel)
+	h.registerSocial(mux)
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
 		mux.HandleFunc("GET /{$}", h.home)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/safenext"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -17,6 +18,8 @@ type LoginData struct {
 	// AskRemember is true when the page offers "Remember me"
 	// (account.Config.SessionRemember is RememberAsk).
 	AskRemember bool
+	// Social are the buttons of the configured social apps.
+	Social []social.Button
 }
 
 // login shows and handles the login form: fields login, password, remember, next.
@@ -24,7 +27,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
 	acc := h.opts.Account
 	p.Data = LoginData{Method: string(acc.LoginMethod()), ByCode: acc.Config.LoginByCode,
-		AskRemember: acc.Config.SessionRemember == account.RememberAsk}
+		AskRemember: acc.Config.SessionRemember == account.RememberAsk, Social: h.socialButtons(r)}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {

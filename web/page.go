@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -61,6 +62,7 @@ type URLs struct {
 	Email          string // the account area's first page: "/accounts/email/"
 	PasswordSet    string // "/accounts/password/set/"
 	Inactive       string // "/accounts/inactive/"
+	Connections    string // "/accounts/3rdparty/" ("" without social login)
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }
 
@@ -73,6 +75,8 @@ type SignupData struct {
 	Fields account.SignupFields
 	// Honeypot names the hidden field bots fill ("" for none).
 	Honeypot string
+	// Social are the buttons of the configured social apps.
+	Social []social.Button
 }
 
 // Flash is a one-time message shown at the top of the next page.

@@ -43,7 +43,11 @@ type ReauthData struct {
 // resumers are the handlers whose POSTs a reauthentication may resume, by
 // path: only the pages that ask for one.
 func (h *Handlers) resumers() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{h.urls.Sessions: h.sessions, h.urls.Email: h.email, h.urls.PasswordSet: h.passwordSet}
+	m := map[string]http.HandlerFunc{h.urls.Sessions: h.sessions, h.urls.Email: h.email, h.urls.PasswordSet: h.passwordSet}
+	if h.opts.Social != nil {
+		m[h.urls.Connections] = h.socialConnections
+	}
+	return m
 }
 
 // requireReauth keeps r (a POST of a signed-in user) for after a
@@ -144,6 +148,11 @@ func (h *Handlers) resume(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	handler := h.resumers()[kept.Path]
+	if handler == nil && h.opts.Social != nil {
+		if provider, _, ok := h.socialPath(kept.Path, "login/"); ok && provider != "" {
+			handler = h.socialLogin // a connection begun before the reauthentication
+		}
+	}
 	if handler == nil {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
@@ -64,11 +65,19 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	hd := w.Header()
 	hd["Content-Type"] = htmlType
 	hd["Content-Security-Policy"] = pageCSPValue
+	if h.socialCSP != nil && socialFormPages[p.Name] {
+		hd["Content-Security-Policy"] = h.socialCSP
+	}
 	hd["Cache-Control"] = noStore
 	hd["Content-Language"] = languageValue(p.L.Lang)
 	hd.Add("Vary", "Cookie, Accept-Language")
 
 	key, cacheable := cacheKey(r, status, p)
+	if cacheable && h.opts.Social != nil && socialPages[p.Name] {
+		// The social buttons come from the store, which another instance
+		// (or the CLI) changes: these pages are rendered every time.
+		cacheable = false
+	}
 	if cacheable {
 		if v, ok := h.rendered.Load(key); ok {
 			b := v.([]byte)
@@ -130,6 +139,24 @@ var cacheablePages = map[string]bool{
 	"home": true, "login": true, "signup": true,
 	"password_reset": true, "password_reset_done": true, "password_reset_key_done": true,
 }
+
+// socialFormPages are the pages with forms that start a social login:
+// their POST redirects to the provider, which form-action must allow.
+var socialFormPages = map[string]bool{"login": true, "signup": true, "social_login": true, "social_connections": true}
+
+// socialPageCSP is pageCSP for socialFormPages: form-action also allows
+// the providers' https pages (and http ones on an http site, in
+// development).
+func socialPageCSP(siteURL string) []string {
+	allow := "'self' https:"
+	if strings.HasPrefix(siteURL, "http://") {
+		allow += " http:"
+	}
+	return []string{strings.Replace(pageCSP, "form-action 'self'", "form-action "+allow, 1)}[:1:1]
+}
+
+// socialPages are the cacheable pages that show the social buttons.
+var socialPages = map[string]bool{"login": true, "signup": true}
 
 // onlyNext reports whether a raw query is exactly one "next" parameter.
 func onlyNext(raw string) bool {
