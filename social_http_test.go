@@ -1,0 +1,519 @@
+package gatehouse_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse"
+	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/gatehousetest"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+	"github.com/gatehouse-auth/gatehouse/social"
+)
+
+// ghFake is a GitHub-shaped OAuth 2.0 provider: its authorization page
+// approves at once (or declines, with deny) and redirects back with a
+// code; the token, /user and /user/emails endpoints answer as GitHub's
+// documentation shows, for the person set in who.
+type ghFake struct {
+	srv *httptest.Server
+
+	mu    sync.Mutex
+	who   ghPerson
+	deny  bool
+	codes map[string]string // code → PKCE challenge
+}
+
+type ghPerson struct {
+	ID    int64
+	Login string
+	Email string // verified, primary ("" for none)
+}
+
+func newGHFake(t *testing.T) *ghFake {
+	f := &ghFake{codes: map[string]string{}, who: ghPerson{ID: 1, Login: "octocat", Email: "octocat@github.example"}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		back, err := url.Parse(q.Get("redirect_uri"))
+		if err != nil || q.Get("client_id") != "client-gh" || q.Get("code_challenge_method") != "S256" {
+			http.Error(w, "bad authorization request", http.StatusBadRequest)
+			return
+		}
+		v := url.Values{"state": {q.Get("state")}}
+		f.mu.Lock()
+		if f.deny {
+			v.Set("error", "access_denied")
+		} else {
+			code := rand.Text()
+			f.codes[code] = q.Get("code_challenge")
+			v.Set("code", code)
+		}
+		f.mu.Unlock()
+		back.RawQuery = v.Encode()
+		http.Redirect(w, r, back.String(), http.StatusFound)
+	})
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		f.mu.Lock()
+		_, ok := f.codes[r.PostForm.Get("code")]
+		delete(f.codes, r.PostForm.Get("code"))
+		f.mu.Unlock()
+		if !ok || r.PostForm.Get("code_verifier") == "" || r.PostForm.Get("client_secret") != "secret-gh" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"bad_verification_code"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"gho_faketoken","scope":"read:user,user:email","token_type":"bearer"}`)
+	})
+	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		p := f.who
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"id": p.ID, "login": p.Login, "name": "Mona " + p.Login})
+	})
+	mux.HandleFunc("GET /user/emails", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		p := f.who
+		f.mu.Unlock()
+		list := []map[string]any{}
+		if p.Email != "" {
+			list = append(list, map[string]any{"email": p.Email, "verified": true, "primary": true})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(list)
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *ghFake) set(p ghPerson) { f.mu.Lock(); f.who = p; f.mu.Unlock() }
+
+func (f *ghFake) app() social.App {
+	return social.App{Provider: "github", ClientID: "client-gh", Secret: "secret-gh", Settings: map[string]string{
+		"auth_url": f.srv.URL + "/authorize", "token_url": f.srv.URL + "/token",
+		"profile_url": f.srv.URL + "/user", "email_url": f.srv.URL + "/user/emails"}}
+}
+
+// socialServer is a Gatehouse whose social login reaches the fake.
+func socialServer(t *testing.T, f *ghFake, tune func(*social.Config)) *gatehousetest.Server {
+	return gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		if f != nil {
+			c.Social.Apps = []social.App{f.app()}
+		}
+		if tune != nil {
+			tune(&c.Social)
+		}
+	})
+}
+
+// tab is a browser that does not follow redirects, so each step's answer
+// is checked.
+type tab struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+func newTab(t *testing.T, base string) *tab {
+	jar, _ := cookiejar.New(nil)
+	return &tab{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *tab) do(method, target string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	if strings.HasPrefix(target, "/") {
+		target = b.base + target
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 500 {
+		b.t.Fatalf("%s %s = %d:\n%s", method, target, resp.StatusCode, out)
+	}
+	return resp, string(out)
+}
+
+func (b *tab) get(target string) (*http.Response, string) { return b.do("GET", target, nil) }
+
+func (b *tab) post(target string, form url.Values) (*http.Response, string) {
+	if form == nil {
+		form = url.Values{}
+	}
+	return b.do("POST", target, form)
+}
+
+// expect checks a redirect's status and target path.
+func expectRedirect(t *testing.T, resp *http.Response, path string) string {
+	t.Helper()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode/100 != 3 || !strings.HasPrefix(strings.TrimPrefix(loc, "http://"+resp.Request.URL.Host), path) {
+		t.Fatalf("%s %s = %d to %q, want a redirect to %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, loc, path)
+	}
+	return loc
+}
+
+// toProvider starts a login (with form) at /accounts/github/login/ and
+// returns the callback URL the provider sends the browser back to.
+func (b *tab) toProvider(f *ghFake, form url.Values) string {
+	b.t.Helper()
+	resp, _ := b.post("/accounts/github/login/", form)
+	loc := expectRedirect(b.t, resp, f.srv.URL+"/authorize")
+	resp, _ = b.get(loc)
+	return expectRedirect(b.t, resp, b.base+"/accounts/github/login/callback/")
+}
+
+func TestSocialLoginOverHTTP(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, nil)
+	b := newTab(t, srv.URL)
+
+	// The login and signup pages show the button; a GET of the login URL
+	// asks before it posts.
+	for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+		resp, body := b.get(page)
+		if resp.StatusCode != 200 || !strings.Contains(body, `action="/accounts/github/login/"`) || !strings.Contains(body, "Continue with GitHub") {
+			t.Fatalf("%s lacks the GitHub button:\n%s", page, body)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https:") {
+			t.Errorf("%s CSP does not let the button's form reach the provider: %s", page, csp)
+		}
+	}
+	resp, body := b.get("/accounts/github/login/?next=/secret/")
+	if resp.StatusCode != 200 || !strings.Contains(body, `method="post" action="/accounts/github/login/"`) || !strings.Contains(body, `name="next" value="/secret/"`) {
+		t.Fatalf("confirmation page:\n%s", body)
+	}
+
+	// Start: the browser cookie binds the state; the provider approves.
+	resp, _ = b.post("/accounts/github/login/", url.Values{"next": {"/dashboard/"}})
+	loc := expectRedirect(t, resp, f.srv.URL+"/authorize")
+	var bound *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "gatehouse_social" {
+			bound = c
+		}
+	}
+	if bound == nil || !bound.HttpOnly || bound.SameSite != http.SameSiteLaxMode || bound.Path != "/accounts/" {
+		t.Fatalf("browser cookie = %+v", bound)
+	}
+	u, _ := url.Parse(loc)
+	if u.Query().Get("redirect_uri") != srv.URL+"/accounts/github/login/callback/" {
+		t.Fatalf("redirect_uri = %q", u.Query().Get("redirect_uri"))
+	}
+	resp, _ = b.get(loc)
+	callback := expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/")
+
+	// A new provider account with a verified free address signs up at once
+	// and is signed in, landing on next.
+	resp, _ = b.get(callback)
+	expectRedirect(t, resp, "/dashboard/")
+	resp, body = b.get("/dashboard/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "octocat") {
+		t.Fatalf("dashboard after the social signup = %d:\n%s", resp.StatusCode, body)
+	}
+	created, err := srv.DB.UserByUsername(context.Background(), "octocat")
+	if err != nil {
+		t.Fatalf("no user made: %v", err)
+	}
+	if created.HasUsablePassword() {
+		t.Error("a social signup has a usable password")
+	}
+
+	// The callback URL again (a replay) is refused, on the error page.
+	resp, _ = b.get(callback)
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+	_, body = b.get("/accounts/3rdparty/login/error/")
+	if !strings.Contains(body, "already used") {
+		t.Errorf("error page does not say why:\n%s", body)
+	}
+
+	// Sign out and in again: the same user, by the link.
+	b.post("/accounts/logout/", nil)
+	resp, _ = b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/dashboard/")
+	if n, _ := srv.DB.CountUsers(context.Background()); n != 1 {
+		t.Errorf("users after a second login = %d, want 1", n)
+	}
+}
+
+func TestSocialSignupFormOverHTTP(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, func(c *social.Config) { c.NoAutoSignup = true })
+	b := newTab(t, srv.URL)
+	resp, _ := b.get(b.toProvider(f, url.Values{"next": {"/secret/"}}))
+	expectRedirect(t, resp, "/accounts/3rdparty/signup/")
+	resp, body := b.get("/accounts/3rdparty/signup/")
+	if resp.StatusCode != 200 || !strings.Contains(body, `value="octocat"`) || !strings.Contains(body, `value="octocat@github.example"`) {
+		t.Fatalf("signup form = %d:\n%s", resp.StatusCode, body)
+	}
+	// A bad username stays on the form with its error.
+	resp, body = b.post("/accounts/3rdparty/signup/", url.Values{"username": {"no spaces allowed"}, "email": {"octocat@github.example"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Enter a valid username") {
+		t.Fatalf("bad username = %d:\n%s", resp.StatusCode, body)
+	}
+	resp, _ = b.post("/accounts/3rdparty/signup/", url.Values{"username": {"mona"}, "email": {"octocat@github.example"}})
+	expectRedirect(t, resp, "/secret/")
+	u, err := srv.DB.UserByUsername(context.Background(), "mona")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := srv.DB.SocialAccounts(context.Background(), u.ID)
+	if err != nil || len(links) != 1 || links[0].Provider != "github" || links[0].UID != "1" {
+		t.Fatalf("links = %v, %v", links, err)
+	}
+	// The form is used up.
+	resp, _ = b.get("/accounts/3rdparty/signup/")
+	expectRedirect(t, resp, "/accounts/login/")
+}
+
+func TestSocialConnectDisconnectOverHTTP(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, nil)
+	ann := srv.CreateUser(t, "ann", "ann@example.com", goodPassword)
+	b := newTab(t, srv.URL)
+	if resp, _ := b.post("/accounts/login/", url.Values{"login": {"ann"}, "password": {goodPassword}}); resp.StatusCode != 303 {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	resp, body := b.get("/accounts/3rdparty/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "no connected accounts") || !strings.Contains(body, `name="process" value="connect"`) {
+		t.Fatalf("connections page:\n%s", body)
+	}
+	if !strings.Contains(body, `href="/accounts/3rdparty/" aria-current="page">Connections`) {
+		t.Errorf("the account menu lacks Connections:\n%s", body)
+	}
+	f.set(ghPerson{ID: 77, Login: "ann-gh"})
+	resp, _ = b.get(b.toProvider(f, url.Values{"process": {"connect"}}))
+	expectRedirect(t, resp, "/accounts/3rdparty/")
+	_, body = b.get("/accounts/3rdparty/")
+	if !strings.Contains(body, "The account was connected.") || !strings.Contains(body, "ann-gh") {
+		t.Fatalf("connections after connecting:\n%s", body)
+	}
+	links, err := srv.DB.SocialAccounts(context.Background(), ann.ID)
+	if err != nil || len(links) != 1 {
+		t.Fatalf("links = %v, %v", links, err)
+	}
+
+	// The same provider account cannot be connected to someone else.
+	bob := srv.CreateUser(t, "bob", "bob@example.com", goodPassword)
+	_ = bob
+	c := newTab(t, srv.URL)
+	c.post("/accounts/login/", url.Values{"login": {"bob"}, "password": {goodPassword}})
+	resp, _ = c.get(c.toProvider(f, url.Values{"process": {"connect"}}))
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+	if _, body := c.get("/accounts/3rdparty/login/error/"); !strings.Contains(body, "already connected to another user") {
+		t.Errorf("taken account:\n%s", body)
+	}
+
+	// Bad ids are refused on the page, never a 500.
+	for _, id := range []string{"", "abc", "-1", "999999"} {
+		resp, body := b.post("/accounts/3rdparty/", url.Values{"action": {"disconnect"}, "id": {id}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "not one of yours") {
+			t.Errorf("disconnect id %q = %d", id, resp.StatusCode)
+		}
+	}
+	resp, _ = b.post("/accounts/3rdparty/", url.Values{"action": {"disconnect"}, "id": {fmt.Sprint(links[0].ID)}})
+	expectRedirect(t, resp, "/accounts/3rdparty/")
+	_, body = b.get("/accounts/3rdparty/")
+	if !strings.Contains(body, "The account was disconnected.") || !strings.Contains(body, "no connected accounts") {
+		t.Fatalf("after disconnecting:\n%s", body)
+	}
+
+	// Connecting from an anonymous browser goes to the login page.
+	d := newTab(t, srv.URL)
+	resp, _ = d.post("/accounts/github/login/", url.Values{"process": {"connect"}})
+	expectRedirect(t, resp, "/accounts/login/")
+	resp, _ = d.get("/accounts/3rdparty/")
+	expectRedirect(t, resp, "/accounts/login/?next=")
+}
+
+func TestSocialConnectAsksForReauthentication(t *testing.T) {
+	f := newGHFake(t)
+	now := time.Now()
+	var mu sync.Mutex
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		c.Social.Apps = []social.App{f.app()}
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	srv.CreateUser(t, "ann", "ann@example.com", goodPassword)
+	b := newTab(t, srv.URL)
+	b.post("/accounts/login/", url.Values{"login": {"ann"}, "password": {goodPassword}})
+	mu.Lock()
+	now = now.Add(account.ReauthenticationTimeout + time.Minute)
+	mu.Unlock()
+	resp, _ := b.post("/accounts/github/login/", url.Values{"process": {"connect"}})
+	expectRedirect(t, resp, "/accounts/reauthenticate/")
+	// The password again resumes the connection: on to the provider.
+	resp, _ = b.post("/accounts/reauthenticate/", url.Values{"password": {goodPassword}})
+	loc := expectRedirect(t, resp, f.srv.URL+"/authorize")
+	resp, _ = b.get(loc)
+	resp, _ = b.get(expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/"))
+	expectRedirect(t, resp, "/accounts/3rdparty/")
+}
+
+func TestSocialFailuresOverHTTP(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, nil)
+
+	// The user declines at the provider.
+	b := newTab(t, srv.URL)
+	f.mu.Lock()
+	f.deny = true
+	f.mu.Unlock()
+	resp, _ := b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/accounts/3rdparty/login/cancelled/")
+	resp, body := b.get("/accounts/3rdparty/login/cancelled/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Sign-in cancelled") {
+		t.Fatalf("cancelled page:\n%s", body)
+	}
+	f.mu.Lock()
+	f.deny = false
+	f.mu.Unlock()
+
+	// Another browser follows the callback URL: the state is not its own.
+	callback := b.toProvider(f, nil)
+	other := newTab(t, srv.URL)
+	resp, _ = other.get(callback)
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+	if _, body := other.get("/accounts/3rdparty/login/error/"); !strings.Contains(body, "another browser") {
+		t.Errorf("error page:\n%s", body)
+	}
+	// … which did not burn it for the browser that began it.
+	resp, _ = b.get(callback)
+	expectRedirect(t, resp, "/")
+
+	// An altered state.
+	callback = b.toProvider(f, nil)
+	cu, _ := url.Parse(callback)
+	q := cu.Query()
+	q.Set("state", q.Get("state")[:len(q.Get("state"))-2]+"xx")
+	cu.RawQuery = q.Encode()
+	resp, _ = b.get(cu.String())
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+
+	// Bad input anywhere: a page or a redirect, never a 500 (tab fails on 5xx).
+	c := newTab(t, srv.URL)
+	for _, target := range []string{
+		"/accounts/github/login/callback/",
+		"/accounts/github/login/callback/?state=&code=",
+		"/accounts/github/login/callback/?state=x&code=y",
+		"/accounts/github/login/callback/?error=server_error",
+		"/accounts/github/login/?app=nope",
+		"/accounts/google/login/",
+		"/accounts/oidc/nope/login/",
+		"/accounts/oidc/nope/login/callback/?state=x",
+		"/accounts/oidc//login/",
+		"/accounts/telegram/login/callback/?state=x",
+		"/accounts/3rdparty/signup/",
+		"/accounts/3rdparty/login/error/",
+	} {
+		c.get(target)
+	}
+	for _, target := range []string{"/accounts/github/login/callback/", "/accounts/google/login/", "/accounts/github/login/?process=bogus",
+		"/accounts/oidc/nope/login/", "/accounts/3rdparty/signup/", "/accounts/telegram/login/callback/?state=x"} {
+		c.post(target, url.Values{"state": {"junk"}, "tgAuthResult": {"%%%"}, "username": {"x"}})
+	}
+	resp, _ = c.get("/accounts/oidc/nope/login/")
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+	if _, body := c.get("/accounts/3rdparty/login/error/"); !strings.Contains(body, "not set up here") {
+		t.Errorf("unknown provider:\n%s", body)
+	}
+	// The Telegram widget's callback page re-posts the fragment with a
+	// script of our own, no inline one.
+	resp, body = c.get("/accounts/telegram/login/callback/?state=abc")
+	if resp.StatusCode != 404 && !strings.Contains(body, `src="/static/gatehouse/social-telegram.js"`) {
+		t.Errorf("telegram page = %d:\n%s", resp.StatusCode, body)
+	}
+	if resp, _ := c.get("/static/gatehouse/social-telegram.js"); resp.StatusCode != 200 {
+		t.Errorf("social-telegram.js = %d", resp.StatusCode)
+	}
+}
+
+// TestSocialButtonsSeeAppChanges: the login and signup pages of one
+// instance show an app saved or deleted through another connection to the
+// database (the CLI, another instance) on their next request.
+func TestSocialButtonsSeeAppChanges(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			dbURL := "sqlite:" + filepath.Join(t.TempDir(), "gatehouse.db")
+			if dialect == "postgres" {
+				dbURL = testdb.PostgresSchema(t)
+			}
+			key := make([]byte, 32)
+			rand.Read(key)
+			now := time.Now()
+			one := appInstance(t, testdb.Open(t, dbURL), key, &now)
+			admin, err := gatehouse.New(gatehouse.Config{Store: testdb.Open(t, dbURL), SecretKey: key,
+				SiteURL: "http://gatehouse.test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			must(t, err)
+			b := newBrowser()
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+				for range 2 { // the second from any cache
+					if st, body := fetch(t, b, one, page); st != 200 || strings.Contains(body, "Continue with") {
+						t.Fatalf("%s before = %d", page, st)
+					}
+				}
+			}
+			app := &social.App{Provider: "github", ClientID: "cid", Secret: "s3cret", Name: "GitHub Enterprise"}
+			must(t, admin.Social().SaveApp(ctx, app))
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+				if st, body := fetch(t, b, one, page); st != 200 || !strings.Contains(body, "Continue with GitHub Enterprise") {
+					t.Fatalf("%s after saving an app lacks its button", page)
+				}
+			}
+			must(t, admin.Social().DeleteApp(ctx, "github", ""))
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+				if st, body := fetch(t, b, one, page); st != 200 || strings.Contains(body, "Continue with") {
+					t.Fatalf("%s after deleting the app still shows its button", page)
+				}
+			}
+		})
+	}
+}
+
+func TestSocialConfigChecked(t *testing.T) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	_, err := gatehouse.New(gatehouse.Config{Store: testdb.SQLite(t), SecretKey: key, SiteURL: "http://gatehouse.test",
+		Social: social.Config{Apps: []social.App{{Provider: "nosuch", ClientID: "x"}}}})
+	if err == nil || !strings.Contains(err.Error(), "Config.Social") {
+		t.Fatalf("an unknown provider's app: err = %v", err)
+	}
+	g, err := gatehouse.New(gatehouse.Config{Store: testdb.SQLite(t), SecretKey: key, SiteURL: "http://gatehouse.test", NoSocial: true})
+	must(t, err)
+	if g.Social() != nil {
+		t.Error("NoSocial still builds social login")
+	}
+}
