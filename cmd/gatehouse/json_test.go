@@ -9,11 +9,12 @@ import (
 
 // jsonArgs are the arguments of every command that has --json.
 var jsonArgs = map[string][]string{
-	"user list":   {},
-	"user show":   {"ann"},
-	"group list":  {},
-	"perm list":   {},
-	"mail outbox": {"--status", "all"},
+	"user list":       {},
+	"user show":       {"ann"},
+	"group list":      {},
+	"perm list":       {},
+	"mail outbox":     {"--status", "all"},
+	"social app list": {},
 }
 
 // TestJSONKeysAreSnakeCase runs every command whose --help lists --json, on
@@ -27,6 +28,8 @@ func TestJSONKeysAreSnakeCase(t *testing.T) {
 	c.ok("", "user", "add-group", "ann", "editors")
 	c.ok("", "user", "grant", "ann", "blog.view_stats", "--create")
 	queue(t, openCLIDB(t, c), "ann@example.com", "Welcome")
+	c.env["GATEHOUSE_SECRET_KEY"] = "a-secret-key-for-the-json-test-0123456789"
+	c.ok("s3cret\n", "social", "app", "add", "--provider", "github", "--client-id", "cid", "--secret-stdin", "--setting", "verified_email=true", "--scope", "read:org")
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	seen := 0
 	for _, path := range leaves() {

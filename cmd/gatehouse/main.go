@@ -15,7 +15,7 @@ import (
 	"syscall"
 )
 
-// commands is every command of gatehouse; user, group, perm and mail have
+// commands is every command of gatehouse; user, group, perm, mail and social have
 // subcommands.
 func commands() []command {
 	return []command{
@@ -27,6 +27,7 @@ func commands() []command {
 		{name: "group", doc: "list, create and delete groups and grant them permissions", sub: groupCommands()},
 		{name: "perm", doc: "list and create permissions", sub: permCommands()},
 		{name: "mail", doc: "list the mail outbox and send a test message", sub: mailCommands()},
+		{name: "social", doc: "manage the apps of social login providers", sub: socialCommands()},
 		{name: "import-django", args: "[--dry-run] FILE.json", doc: "import `manage.py dumpdata` output into a migrated database", run: cmdImportDjango},
 		{name: "config", doc: "validate and print the effective configuration (secrets masked)", run: cmdConfig},
 	}
