@@ -3,6 +3,7 @@ package gatehouse_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
@@ -515,5 +518,100 @@ func TestSocialConfigChecked(t *testing.T) {
 	must(t, err)
 	if g.Social() != nil {
 		t.Error("NoSocial still builds social login")
+	}
+}
+
+// TestSocialOIDCOverHTTP: a generic OpenID Connect app, stored as the CLI
+// stores it, against a real OpenID Connect provider library (discovery,
+// keys, PKCE, signed ID tokens): its button, /accounts/oidc/NAME/login/,
+// the provider, the callback, and a signed-in page.
+func TestSocialOIDCOverHTTP(t *testing.T) {
+	ctx := context.Background()
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Shutdown() })
+	srv := socialServer(t, nil, nil)
+	cfg := m.Config()
+	must(t, srv.Gatehouse.Social().SaveApp(ctx, &social.App{Provider: social.ProviderIDOIDC, AppID: "mock", Name: "Mock IdP",
+		ClientID: cfg.ClientID, Secret: cfg.ClientSecret, ServerURL: cfg.Issuer}))
+	b := newTab(t, srv.URL)
+	if _, body := b.get("/accounts/login/"); !strings.Contains(body, `action="/accounts/oidc/mock/login/"`) || !strings.Contains(body, "Continue with Mock IdP") {
+		t.Fatalf("login page lacks the OIDC button:\n%s", body)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "jane-sub", Email: "jane@example.org", EmailVerified: true, PreferredUsername: "jane"})
+	resp, _ := b.post("/accounts/oidc/mock/login/", url.Values{"next": {"/dashboard/"}})
+	loc := expectRedirect(t, resp, cfg.Issuer)
+	resp, _ = b.get(loc)
+	callback := expectRedirect(t, resp, srv.URL+"/accounts/oidc/mock/login/callback/")
+	resp, _ = b.get(callback)
+	expectRedirect(t, resp, "/dashboard/")
+	if resp, body := b.get("/dashboard/"); resp.StatusCode != 200 || !strings.Contains(body, "jane") {
+		t.Fatalf("dashboard = %d:\n%s", resp.StatusCode, body)
+	}
+	_, body := b.get("/accounts/3rdparty/")
+	if !strings.Contains(body, "Mock IdP") || !strings.Contains(body, "jane") {
+		t.Errorf("connections page:\n%s", body)
+	}
+	if n, _ := srv.DB.CountUsers(ctx); n != 1 {
+		t.Errorf("users = %d", n)
+	}
+}
+
+// TestSocialTelegramWidgetOverHTTP: the widget answers in the URL
+// fragment; the callback page (a script of our own) posts it back with the
+// state, and the signed fields sign the user in. A changed field is refused.
+func TestSocialTelegramWidgetOverHTTP(t *testing.T) {
+	const bot = "123456:bot-token-for-tests"
+	srv := socialServer(t, nil, func(c *social.Config) {
+		c.Apps = []social.App{{Provider: "telegram", ClientID: "123456", Secret: bot}}
+	})
+	b := newTab(t, srv.URL)
+	start := func() (callbackPath, state string) {
+		t.Helper()
+		resp, _ := b.post("/accounts/telegram/login/", nil)
+		u, err := url.Parse(expectRedirect(t, resp, "https://oauth.telegram.org/auth"))
+		if err != nil || u.Query().Get("bot_id") != "123456" {
+			t.Fatalf("widget URL %v", u)
+		}
+		back, _ := url.Parse(u.Query().Get("return_to"))
+		if back.Path != "/accounts/telegram/login/callback/" || back.Query().Get("state") == "" {
+			t.Fatalf("return_to = %v", back)
+		}
+		// The browser lands there with the answer in the fragment: the page.
+		resp, body := b.get(back.String())
+		if resp.StatusCode != 200 || !strings.Contains(body, `name="state" value="`+back.Query().Get("state")+`"`) ||
+			!strings.Contains(body, `src="/static/gatehouse/social-telegram.js"`) {
+			t.Fatalf("callback page = %d:\n%s", resp.StatusCode, body)
+		}
+		return back.Path, back.Query().Get("state")
+	}
+	signed := func(change func(map[string]string)) string {
+		fields := map[string]string{"id": "4242", "first_name": "Tg", "username": "tguser",
+			"auth_date": fmt.Sprint(time.Now().Unix())}
+		fields["hash"] = social.TelegramHash(fields, bot)
+		if change != nil {
+			change(fields)
+		}
+		raw, _ := json.Marshal(fields)
+		return base64.RawURLEncoding.EncodeToString(raw)
+	}
+
+	path, state := start()
+	resp, _ := b.post(path, url.Values{"state": {state}, "tgAuthResult": {signed(func(f map[string]string) { f["id"] = "1" })}})
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+
+	path, state = start()
+	resp, _ = b.post(path, url.Values{"state": {state}, "tgAuthResult": {signed(nil)}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || strings.Contains(loc, "/error/") || strings.Contains(loc, "/cancelled/") {
+		t.Fatalf("telegram login = %d to %q", resp.StatusCode, loc)
+	}
+	link, err := srv.DB.SocialAccountByUID(context.Background(), "telegram", "4242")
+	if err != nil {
+		t.Fatalf("no telegram link: %v", err)
+	}
+	if resp, _ := b.get("/accounts/3rdparty/"); resp.StatusCode != 200 || link.UserID == 0 {
+		t.Errorf("connections page = %d", resp.StatusCode)
 	}
 }
