@@ -161,6 +161,9 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 		Passwords: set, Validators: vs, Session: sc, TrustedProxies: proxies, Demo: demo, Logger: log,
 		Account: acc,
 	}
+	if cfg.Social, cfg.NoSocial, err = socialConfig(s); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Account.CheckSignupFields(); err != nil {
 		return cfg, err
 	}

@@ -91,4 +91,18 @@ func TestSocialAppCommands(t *testing.T) {
 	if out := c.ok("", "social", "app", "list", "--json"); strings.TrimSpace(out) != "[]" {
 		t.Errorf("list after removing both: %s", out)
 	}
+
+	// An internal issuer over plain http only when social.private_hosts names it.
+	internal := []string{"social", "app", "add", "--provider", "openid_connect", "--id", "corp", "--client-id", "x",
+		"--server-url", "http://sso.internal/realms/main"}
+	c.fails("https", internal...)
+	c.env["GATEHOUSE_SOCIAL_PRIVATE_HOSTS"] = "sso.internal"
+	c.ok("", internal...)
+	if out := c.ok("", "config"); !strings.Contains(out, "sso.internal") || !strings.Contains(out, "social.email_authentication") {
+		t.Errorf("config lacks the social settings:\n%s", out)
+	}
+	c.env["GATEHOUSE_SOCIAL_ENABLED"] = "false"
+	c.fails("social login is off", "social", "app", "list")
+	c.env["GATEHOUSE_SOCIAL_ENABLED"] = "maybe"
+	c.fails("social.enabled", "social", "app", "list")
 }
