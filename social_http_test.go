@@ -199,8 +199,25 @@ func (b *tab) toProvider(f *ghFake, form url.Values) string {
 
 func TestSocialLoginOverHTTP(t *testing.T) {
 	f := newGHFake(t)
-	srv := socialServer(t, f, nil)
+	logs := &lockedBuffer{}
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		c.Social.Apps = []social.App{f.app()}
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
 	b := newTab(t, srv.URL)
+	var secrets []string // what the logs must never carry
+	t.Cleanup(func() {
+		out := logs.String()
+		if !strings.Contains(out, "social_signup") {
+			t.Errorf("no social event logged: the capture misses the logs:\n%s", out)
+		}
+		for _, s := range append(secrets, "gho_faketoken", "secret-gh") {
+			if strings.Contains(out, s) {
+				t.Errorf("the logs carry the secret %q:\n%s", s, out)
+			}
+		}
+	})
 
 	// The login and signup pages show the button; a GET of the login URL
 	// asks before it posts.
@@ -236,6 +253,8 @@ func TestSocialLoginOverHTTP(t *testing.T) {
 	}
 	resp, _ = b.get(loc)
 	callback := expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/")
+	cb, _ := url.Parse(callback)
+	secrets = append(secrets, bound.Value, cb.Query().Get("state"), cb.Query().Get("code"))
 
 	// A new provider account with a verified free address signs up at once
 	// and is signed in, landing on next.
