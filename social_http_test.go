@@ -634,3 +634,49 @@ func TestSocialTelegramWidgetOverHTTP(t *testing.T) {
 		t.Errorf("connections page = %d", resp.StatusCode)
 	}
 }
+
+// TestSocialReauthenticateOverHTTP: a user who signed up through a
+// provider (no password) confirms it's them there: the reauthentication
+// page offers the connected provider, and its answer resumes the kept POST
+// (here a disconnect, refused as the last way in).
+func TestSocialReauthenticateOverHTTP(t *testing.T) {
+	f := newGHFake(t)
+	now := time.Now()
+	var mu sync.Mutex
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		c.Social.Apps = []social.App{f.app()}
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	b := newTab(t, srv.URL)
+	resp, _ := b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/dashboard/")
+	u, err := srv.DB.UserByUsername(context.Background(), "octocat")
+	must(t, err)
+	links, err := srv.DB.SocialAccounts(context.Background(), u.ID)
+	must(t, err)
+	mu.Lock()
+	now = now.Add(account.ReauthenticationTimeout + time.Minute)
+	mu.Unlock()
+	resp, _ = b.post("/accounts/3rdparty/", url.Values{"action": {"disconnect"}, "id": {fmt.Sprint(links[0].ID)}})
+	loc := expectRedirect(t, resp, "/accounts/reauthenticate/")
+	_, body := b.get(loc)
+	if !strings.Contains(body, "Confirm with GitHub") || !strings.Contains(body, `name="process" value="reauthenticate"`) {
+		t.Fatalf("reauthentication page lacks the provider:\n%s", body)
+	}
+	resp, _ = b.post("/accounts/github/login/", url.Values{"process": {"reauthenticate"}, "next": {"/accounts/3rdparty/"}})
+	resp, _ = b.get(expectRedirect(t, resp, f.srv.URL+"/authorize"))
+	resp, body = b.get(expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/"))
+	if resp.StatusCode != 200 || !strings.Contains(body, "only way to sign in") {
+		t.Fatalf("resumed disconnect = %d:\n%s", resp.StatusCode, body)
+	}
+	// Another provider account is not this user's: refused.
+	mu.Lock()
+	now = now.Add(account.ReauthenticationTimeout + time.Minute)
+	mu.Unlock()
+	f.set(ghPerson{ID: 999, Login: "stranger"})
+	resp, _ = b.post("/accounts/github/login/", url.Values{"process": {"reauthenticate"}})
+	resp, _ = b.get(expectRedirect(t, resp, f.srv.URL+"/authorize"))
+	resp, _ = b.get(expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/"))
+	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+}

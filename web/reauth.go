@@ -8,6 +8,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/flow"
 	"github.com/gatehouse-auth/gatehouse/internal/safenext"
+	"github.com/gatehouse-auth/gatehouse/social"
 )
 
 // Reauthentication, /accounts/reauthenticate/: sensitive actions (ending
@@ -38,6 +39,9 @@ type ReauthData struct {
 	CodeSent bool
 	// Email is where the code goes.
 	Email string
+	// Social are the buttons of the providers connected to the user: a
+	// login there reauthenticates too.
+	Social []social.Button
 }
 
 // resumers are the handlers whose POSTs a reauthentication may resume, by
@@ -80,7 +84,8 @@ func (h *Handlers) reauthenticate(w http.ResponseWriter, r *http.Request) {
 	acc, ctx, c := h.opts.Account, r.Context(), h.client(r)
 	p := h.page(w, r, "reauthenticate")
 	p.Form = &Form{}
-	d := ReauthData{ByCode: !u.HasUsablePassword(), Email: u.Email, CodeSent: flowToken(r, reauthCodeCookie) != ""}
+	d := ReauthData{ByCode: !u.HasUsablePassword(), Email: u.Email, CodeSent: flowToken(r, reauthCodeCookie) != "",
+		Social: h.reauthButtons(r, u)}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Data = d
@@ -157,6 +162,7 @@ func (h *Handlers) resume(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	again := r.Clone(r.Context())
+	again.Method = http.MethodPost // a provider's callback (a GET) resumes a POST too
 	again.URL = &url.URL{Path: kept.Path}
 	again.RequestURI = kept.Path
 	again.Body = http.NoBody

@@ -142,7 +142,8 @@ var cacheablePages = map[string]bool{
 
 // socialFormPages are the pages with forms that start a social login:
 // their POST redirects to the provider, which form-action must allow.
-var socialFormPages = map[string]bool{"login": true, "signup": true, "social_login": true, "social_connections": true}
+var socialFormPages = map[string]bool{"login": true, "signup": true, "social_login": true, "social_connections": true,
+	"reauthenticate": true}
 
 // socialPageCSP is pageCSP for socialFormPages: form-action also allows
 // the providers' https pages (and http ones on an http site, in

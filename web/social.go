@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/safenext"
 	"github.com/gatehouse-auth/gatehouse/social"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 // Social login's pages (Options.Social), at allauth's URLs:
@@ -137,6 +138,30 @@ func (h *Handlers) socialButtons(r *http.Request) []social.Button {
 		return nil
 	}
 	return b
+}
+
+// reauthButtons returns the buttons of the apps whose provider accounts
+// are connected to u, for the reauthentication page.
+func (h *Handlers) reauthButtons(r *http.Request, u *user.User) []social.Button {
+	if h.opts.Social == nil {
+		return nil
+	}
+	conns, err := h.opts.Social.Connections(r.Context(), u)
+	if err != nil {
+		h.opts.Log.Error("web: social connections", "err", err)
+		return nil
+	}
+	var out []social.Button
+	for _, b := range h.socialButtons(r) {
+		for _, c := range conns {
+			if b.Provider != social.ProviderIDOIDC && c.Account.Provider == b.Provider ||
+				b.Provider == social.ProviderIDOIDC && c.Account.Provider == b.AppID {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // socialLogin starts a login (or a connection, or a reauthentication) at

@@ -273,6 +273,11 @@ func pageCases(l *Localizer) []pageCase {
 			p.Data = ReauthData{ByCode: true, Email: "alice@example.com"}
 			return p
 		}()},
+		{"reauthenticate with providers", func() Page {
+			p := withNext(withForm(base("reauthenticate", testUser), &Form{}), "/accounts/3rdparty/")
+			p.Data = ReauthData{ByCode: true, Email: "alice@example.com", Social: testButtons}
+			return p
+		}()},
 		{"reauthenticate code", func() Page {
 			p := withForm(base("reauthenticate", testUser), &Form{})
 			p.Data = ReauthData{ByCode: true, CodeSent: true, Email: "alice@example.com"}
