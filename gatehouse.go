@@ -239,8 +239,8 @@ func New(cfg Config) (*Gatehouse, error) {
 	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
 	w, err := web.New(web.Options{
 		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey, SecretKeyFallbacks: cfg.SecretKeyFallbacks,
-		Perms:    func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
-		Social:   g.social,
+		Perms:  func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
+		Social: g.social, Generation: g.pageGeneration(),
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,
 		SiteURL: cfg.SiteURL, MailFrom: cfg.MailFrom, SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
@@ -282,6 +282,18 @@ func (g *Gatehouse) Handler() http.Handler { return g.handler }
 // Account returns the flows, for callers that drive them without the pages
 // (a CLI, a JSON API of the app's own).
 func (g *Gatehouse) Account() *account.Service { return g.account }
+
+// pageGeneration returns the store's auth generation as the page cache's
+// check for the pages with social buttons (stored apps move it), or nil
+// when there is none or the cache is off: those pages are then rendered on
+// every request.
+func (g *Gatehouse) pageGeneration() func(context.Context) (int64, error) {
+	gs, ok := g.cfg.Store.(AuthGenerationStore)
+	if !ok || g.cfg.ReadAuthEveryRequest {
+		return nil
+	}
+	return gs.AuthGeneration
+}
 
 // Social returns social login's service (apps, connections, the flows
 // the pages drive), or nil when social login is off (Config.NoSocial, or

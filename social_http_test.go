@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/gatehousetest"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 	"github.com/gatehouse-auth/gatehouse/social"
+	"github.com/gatehouse-auth/gatehouse/sqlstore"
 )
 
 // ghFake is a GitHub-shaped OAuth 2.0 provider: its authorization page
@@ -501,7 +502,7 @@ func TestSocialButtonsSeeAppChanges(t *testing.T) {
 				SiteURL: "http://gatehouse.test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			must(t, err)
 			b := newBrowser()
-			for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/", "/accounts/login/?next=/dashboard/"} {
 				for range 2 { // the second from any cache
 					if st, body := fetch(t, b, one, page); st != 200 || strings.Contains(body, "Continue with") {
 						t.Fatalf("%s before = %d", page, st)
@@ -515,10 +516,19 @@ func TestSocialButtonsSeeAppChanges(t *testing.T) {
 					t.Fatalf("%s after saving an app lacks its button", page)
 				}
 			}
+			app.Name = "GitHub at Work" // a changed app, saved again
+			must(t, admin.Social().SaveApp(ctx, app))
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/", "/accounts/login/?next=/dashboard/"} {
+				if st, body := fetch(t, b, one, page); st != 200 || !strings.Contains(body, "Continue with GitHub at Work") {
+					t.Fatalf("%s after changing the app shows the old button", page)
+				}
+			}
 			must(t, admin.Social().DeleteApp(ctx, "github", ""))
-			for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
-				if st, body := fetch(t, b, one, page); st != 200 || strings.Contains(body, "Continue with") {
-					t.Fatalf("%s after deleting the app still shows its button", page)
+			for _, page := range []string{"/accounts/login/", "/accounts/signup/", "/accounts/login/?next=/dashboard/"} {
+				for range 2 {
+					if st, body := fetch(t, b, one, page); st != 200 || strings.Contains(body, "Continue with") {
+						t.Fatalf("%s after deleting the app still shows its button", page)
+					}
 				}
 			}
 		})
@@ -679,4 +689,55 @@ func TestSocialReauthenticateOverHTTP(t *testing.T) {
 	resp, _ = b.get(expectRedirect(t, resp, f.srv.URL+"/authorize"))
 	resp, _ = b.get(expectRedirect(t, resp, srv.URL+"/accounts/github/login/callback/"))
 	expectRedirect(t, resp, "/accounts/3rdparty/login/error/")
+}
+
+// countingStore counts reads of the stored social apps.
+type countingStore struct {
+	*sqlstore.DB
+	mu   sync.Mutex
+	apps int
+}
+
+func (s *countingStore) SocialApps(ctx context.Context) ([]*social.App, error) {
+	s.mu.Lock()
+	s.apps++
+	s.mu.Unlock()
+	return s.DB.SocialApps(ctx)
+}
+
+func (s *countingStore) reads() int { s.mu.Lock(); defer s.mu.Unlock(); return s.apps }
+
+// TestSocialButtonsKeptPerGeneration: the login page with its buttons is
+// kept rendered for the auth generation read before its buttons, so
+// repeated visits read no apps; a saved app moves the generation and the
+// next visit reads and shows it.
+func TestSocialButtonsKeptPerGeneration(t *testing.T) {
+	ctx := context.Background()
+	key := make([]byte, 32)
+	rand.Read(key)
+	st := &countingStore{DB: testdb.SQLite(t)}
+	gh, err := gatehouse.New(gatehouse.Config{Store: st, SecretKey: key, SiteURL: "http://gatehouse.test",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	must(t, err)
+	srv := httptest.NewServer(gh.Handler())
+	t.Cleanup(srv.Close)
+	b := newBrowser()
+	_, first := fetch(t, b, srv, "/accounts/login/")
+	for range 3 {
+		if _, body := fetch(t, b, srv, "/accounts/login/"); body != first {
+			t.Fatal("the kept login page differs")
+		}
+	}
+	if n := st.reads(); n != 1 {
+		t.Errorf("apps read %d times for 4 visits, want 1", n)
+	}
+	must(t, gh.Social().SaveApp(ctx, &social.App{Provider: "github", ClientID: "cid", Secret: "s"}))
+	for range 3 {
+		if _, body := fetch(t, b, srv, "/accounts/login/"); !strings.Contains(body, "Continue with GitHub") {
+			t.Fatal("the saved app's button is missing")
+		}
+	}
+	if n := st.reads(); n != 2 {
+		t.Errorf("apps read %d times after the change, want 2", n)
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -70,6 +71,12 @@ type Options struct {
 	// form, the cancelled and error pages), and the login and signup pages
 	// show a button per configured app. Nil: no social login.
 	Social *social.Service
+	// Generation returns a number that moves whenever a stored social app
+	// changes (the root package passes the store's auth generation). With
+	// it the login and signup pages stay in the anonymous page cache while
+	// social login is on, kept for the generation read before their
+	// buttons; without it they are rendered on every request.
+	Generation func(ctx context.Context) (int64, error)
 	// Demo mounts the demo site: /, /dashboard/ and /secret/.
 	Demo bool
 	// SecureCookies marks the flash and language cookies Secure.

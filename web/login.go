@@ -27,7 +27,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
 	acc := h.opts.Account
 	p.Data = LoginData{Method: string(acc.LoginMethod()), ByCode: acc.Config.LoginByCode,
-		AskRemember: acc.Config.SessionRemember == account.RememberAsk, Social: h.socialButtons(r)}
+		AskRemember: acc.Config.SessionRemember == account.RememberAsk, Social: h.pageButtons(r, p)}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {

@@ -44,6 +44,14 @@ type Page struct {
 	Demo bool
 	// Data is page-specific (see the page's template comment).
 	Data any
+
+	// gen is the generation read before the page's social buttons
+	// (genOK: read), the page cache's check for those pages.
+	gen   int64
+	genOK bool
+	// kept is the page cache's copy for gen, found before the buttons
+	// were read (which it makes unnecessary); render serves it.
+	kept []byte
 }
 
 // URLs are the addresses pages link to.

@@ -73,18 +73,41 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	hd.Add("Vary", "Cookie, Accept-Language")
 
 	key, cacheable := cacheKey(r, status, p)
-	if cacheable && h.opts.Social != nil && socialPages[p.Name] {
-		// The social buttons come from the store, which another instance
-		// (or the CLI) changes: these pages are rendered every time.
-		cacheable = false
+	// The social buttons come from the store, which another instance (or
+	// the CLI) changes: those pages are kept only with the generation read
+	// before their buttons, and served only while it has not moved.
+	gated := cacheable && h.opts.Social != nil && socialPages[p.Name]
+	cacheable = cacheable && (!gated || p.genOK)
+	if p.kept != nil && (!cacheable || !gated) {
+		// Found kept before its buttons were read, but the answer is not
+		// the kept page after all: render it with its buttons.
+		p.kept = nil
+		if d, ok := p.Data.(LoginData); ok {
+			d.Social = h.socialButtons(r)
+			p.Data = d
+		} else if d, ok := p.Data.(SignupData); ok {
+			d.Social = h.socialButtons(r)
+			p.Data = d
+		}
+	}
+	if cacheable && p.kept != nil {
+		hd.Set("Content-Length", strconv.Itoa(len(p.kept)))
+		w.WriteHeader(status)
+		w.Write(p.kept)
+		return
 	}
 	if cacheable {
 		if v, ok := h.rendered.Load(key); ok {
-			b := v.([]byte)
-			hd.Set("Content-Length", strconv.Itoa(len(b)))
-			w.WriteHeader(status)
-			w.Write(b)
-			return
+			b, fresh := v.([]byte)
+			if g, isGen := v.(genPage); isGen {
+				b, fresh = g.b, gated && g.gen == p.gen
+			}
+			if fresh {
+				hd.Set("Content-Length", strconv.Itoa(len(b)))
+				w.WriteHeader(status)
+				w.Write(b)
+				return
+			}
 		}
 	}
 	t := h.pages[p.L.Lang][p.Name]
@@ -102,7 +125,11 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		return
 	}
 	if cacheable {
-		h.storeAnonymous(key, r, bytes.Clone(buf.Bytes()))
+		var v any = bytes.Clone(buf.Bytes())
+		if gated {
+			v = genPage{gen: p.gen, b: v.([]byte)}
+		}
+		h.storeAnonymous(key, r, v)
 	}
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
@@ -156,6 +183,13 @@ func socialPageCSP(siteURL string) []string {
 	return []string{strings.Replace(pageCSP, "form-action 'self'", "form-action "+allow, 1)}[:1:1]
 }
 
+// genPage is a kept page that is valid for one generation (the pages
+// with social buttons).
+type genPage struct {
+	gen int64
+	b   []byte
+}
+
 // socialPages are the cacheable pages that show the social buttons.
 var socialPages = map[string]bool{"login": true, "signup": true}
 
@@ -171,16 +205,21 @@ const maxQueryPages = 256
 
 // storeAnonymous keeps an anonymous page; one for a URI with a query only
 // while fewer than maxQueryPages of those are kept.
-func (h *Handlers) storeAnonymous(key string, r *http.Request, b []byte) {
+func (h *Handlers) storeAnonymous(key string, r *http.Request, v any) {
 	if r.URL.RawQuery != "" {
+		if _, ok := h.rendered.Load(key); ok {
+			h.rendered.Store(key, v) // a newer generation's page replaces its entry
+			return
+		}
 		if h.queryPages.Add(1) > maxQueryPages {
 			h.queryPages.Add(-1)
 			return
 		}
-		if _, loaded := h.rendered.LoadOrStore(key, b); loaded {
+		if _, loaded := h.rendered.LoadOrStore(key, v); loaded {
 			h.queryPages.Add(-1)
+			h.rendered.Store(key, v)
 		}
 		return
 	}
-	h.rendered.Store(key, b)
+	h.rendered.Store(key, v)
 }

@@ -140,6 +140,27 @@ func (h *Handlers) socialButtons(r *http.Request) []social.Button {
 	return b
 }
 
+// pageButtons returns the buttons for page p (login, signup), reading the
+// generation first so that the page cache keeps the page only for the
+// generation its buttons are at least as new as.
+func (h *Handlers) pageButtons(r *http.Request, p *Page) []social.Button {
+	if h.opts.Social != nil && h.opts.Generation != nil && r.Method == http.MethodGet {
+		if g, err := h.opts.Generation(r.Context()); err == nil {
+			p.gen, p.genOK = g, true
+			// A page kept for this generation needs no buttons read.
+			if key, ok := cacheKey(r, http.StatusOK, p); ok {
+				if v, found := h.rendered.Load(key); found {
+					if kept, isGen := v.(genPage); isGen && kept.gen == g {
+						p.kept = kept.b
+						return nil
+					}
+				}
+			}
+		}
+	}
+	return h.socialButtons(r)
+}
+
 // reauthButtons returns the buttons of the apps whose provider accounts
 // are connected to u, for the reauthentication page.
 func (h *Handlers) reauthButtons(r *http.Request, u *user.User) []social.Button {
