@@ -741,3 +741,36 @@ func TestSocialButtonsKeptPerGeneration(t *testing.T) {
 		t.Errorf("apps read %d times after the change, want 2", n)
 	}
 }
+
+// TestSocialAccountRulesOverHTTP: an inactive account's provider login
+// ends on the inactive page, and with signup closed a new provider account
+// gets the closed page (no user made).
+func TestSocialAccountRulesOverHTTP(t *testing.T) {
+	ctx := context.Background()
+	f := newGHFake(t)
+	srv := socialServer(t, f, nil)
+	b := newTab(t, srv.URL)
+	resp, _ := b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/dashboard/")
+	b.post("/accounts/logout/", nil)
+	u, err := srv.DB.UserByUsername(ctx, "octocat")
+	must(t, err)
+	u.IsActive = false
+	must(t, srv.DB.UpdateUser(ctx, u))
+	resp, _ = b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/accounts/inactive/")
+
+	closed := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		c.Social.Apps = []social.App{f.app()}
+		c.Account.SignupClosed = true
+	})
+	c := newTab(t, closed.URL)
+	resp, body := c.get(c.toProvider(f, nil))
+	if resp.StatusCode != 200 || !strings.Contains(body, "Signing up is closed") {
+		t.Fatalf("closed signup = %d:\n%s", resp.StatusCode, body)
+	}
+	if n, _ := closed.DB.CountUsers(ctx); n != 0 {
+		t.Errorf("users = %d with signup closed", n)
+	}
+}
