@@ -23,6 +23,12 @@
 // RequireSuperuser and RequireFunc guard handlers as Django's decorators
 // do; JSON callers get 401 and 403 JSON instead of redirects (AnswerJSON).
 //
+// Social login (package social: Google, GitHub, X, VK, Yandex, Telegram,
+// any OpenID Connect issuer) is on when the store keeps social accounts, as
+// sqlstore does: set Config.Social.Apps, or store apps with Social().SaveApp
+// (the CLI's "gatehouse social app add"), and the login and signup pages
+// show a button per app; /accounts/3rdparty/ lists a user's connections.
+//
 // Handler serves Gatehouse alone (the standalone server); Middleware loads
 // the user without Protect's other checks, for handlers already behind it.
 package gatehouse
