@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gatehouse-auth/gatehouse/social"
 )
 
 // setting is one configuration key: "section.key" in the file, also the
@@ -106,6 +108,8 @@ var settings = []setting{
 type Settings struct {
 	values map[string]string
 	source map[string]string
+	// apps are the [[social.apps]] tables of the config file.
+	apps []social.App
 }
 
 func defaultSettings() *Settings {
@@ -138,6 +142,11 @@ func (s *Settings) loadFile(path string) error {
 	if _, err := toml.DecodeFile(path, &raw); err != nil {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
+	apps, err := loadFileApps(path, raw)
+	if err != nil {
+		return err
+	}
+	s.apps = apps
 	flat := map[string]string{}
 	flatten("", raw, flat)
 	for k, v := range flat {
@@ -225,6 +234,14 @@ func (s *Settings) Print(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "%-36s = %-40s # %s, %s\n", k, strconv.Quote(v), s.source[k], EnvName(k))
+	}
+	for i, a := range s.apps {
+		secret := "no secret"
+		if a.Secret != "" {
+			secret = "secret set"
+		}
+		v := fmt.Sprintf("%s/%s client_id %q, %s", a.Provider, a.AppID, a.ClientID, secret)
+		fmt.Fprintf(w, "%-36s = %-40s # file\n", fmt.Sprintf("social.apps[%d]", i), v)
 	}
 }
 

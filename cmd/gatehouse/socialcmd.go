@@ -26,7 +26,7 @@ func socialAppCommands() []command {
 	return []command{
 		{name: "add", args: "--provider PROVIDER [--id ID] --client-id X [--secret-stdin | --secret-file PATH] [--key K] [--server-url ISSUER] [--scope S ...] [--name N] [--setting K=V ...]",
 			doc: "add or replace a provider app (its secret from standard input or a file, stored sealed under the secret key)", run: socialAppAdd},
-		{name: "list", args: "[--json]", doc: "list the stored apps and their callback URLs (never their secrets)", run: socialAppList},
+		{name: "list", args: "[--json]", doc: "list the apps of the config file and of the database, with their callback URLs (never their secrets)", run: socialAppList},
 		{name: "remove", args: "PROVIDER [ID]", doc: "remove a stored app (its users' connections stay)", run: socialAppRemove},
 	}
 }
@@ -129,6 +129,9 @@ type socialAppJSON struct {
 	Scopes      []string          `json:"scopes"`
 	Settings    map[string]string `json:"settings"`
 	CallbackURL string            `json:"callback_url"`
+	// Source is "file" (a [[social.apps]] table of the config file) or
+	// "database"; a stored app that a file app shadows says so.
+	Source string `json:"source"`
 }
 
 func socialAppList(ctx context.Context, f *cmdFlags, args []string) error {
@@ -141,16 +144,17 @@ func socialAppList(ctx context.Context, f *cmdFlags, args []string) error {
 		if svc == nil {
 			return errors.New("social login is off in this configuration")
 		}
-		apps, err := a.db.SocialApps(ctx)
+		stored, err := a.db.SocialApps(ctx)
 		if err != nil {
 			return err
 		}
 		site := strings.TrimRight(svc.Config.SiteURL, "/")
 		all := []socialAppJSON{}
-		for _, app := range apps {
+		inFile := map[string]bool{}
+		add := func(app *social.App, source string) {
 			j := socialAppJSON{Provider: app.Provider, ID: app.AppID, Name: app.Name, ClientID: app.ClientID,
 				HasSecret: app.Secret != "", HasKey: app.Key != "", ServerURL: app.ServerURL, Scopes: app.Scopes,
-				Settings: app.Settings, CallbackURL: site + social.CallbackPath(app.Provider, app.AppID)}
+				Settings: app.Settings, CallbackURL: site + social.CallbackPath(app.Provider, app.AppID), Source: source}
 			if j.Scopes == nil {
 				j.Scopes = []string{}
 			}
@@ -159,17 +163,29 @@ func socialAppList(ctx context.Context, f *cmdFlags, args []string) error {
 			}
 			all = append(all, j)
 		}
+		for i := range svc.Config.Apps {
+			app := &svc.Config.Apps[i]
+			inFile[app.Provider+"/"+app.AppID] = true
+			add(app, "file")
+		}
+		for _, app := range stored {
+			source := "database"
+			if inFile[app.Provider+"/"+app.AppID] {
+				source = "database (the file's app wins)"
+			}
+			add(app, source)
+		}
 		if *asJSON {
 			return printJSON(f.e, all)
 		}
 		tw := tabwriter.NewWriter(f.e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PROVIDER\tID\tNAME\tCLIENT ID\tSECRET\tCALLBACK URL")
+		fmt.Fprintln(tw, "PROVIDER\tID\tNAME\tCLIENT ID\tSECRET\tSOURCE\tCALLBACK URL")
 		for _, j := range all {
 			secret := "no"
 			if j.HasSecret {
 				secret = "set"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Provider, dash(j.ID), dash(j.Name), j.ClientID, secret, j.CallbackURL)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Provider, dash(j.ID), dash(j.Name), j.ClientID, secret, j.Source, j.CallbackURL)
 		}
 		return tw.Flush()
 	})

@@ -106,3 +106,108 @@ func TestSocialAppCommands(t *testing.T) {
 	c.env["GATEHOUSE_SOCIAL_ENABLED"] = "maybe"
 	c.fails("social.enabled", "social", "app", "list")
 }
+
+// TestSocialAppsFromConfigFile: [[social.apps]] tables of the config file
+// are apps the server and the CLI see (the file's winning over a stored app
+// of the same provider and id), their secrets never printed; a bad table
+// stops every command with the reason.
+func TestSocialAppsFromConfigFile(t *testing.T) {
+	c := newCLI(t)
+	const key = "a-secret-key-for-the-cli-tests-0123456789"
+	c.env["GATEHOUSE_SECRET_KEY"] = key
+	const fileSecret, storedSecret = "file-secret-value-789", "stored-secret-value-012"
+	c.ok(storedSecret+"\n", "social", "app", "add", "--provider", "github", "--client-id", "stored-cid", "--secret-stdin")
+
+	os.WriteFile(filepath.Join(c.dir, "gh.secret"), []byte(fileSecret+"\n"), 0o600)
+	conf := filepath.Join(c.dir, "gatehouse.toml")
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`
+[social]
+email_authentication = true
+
+[[social.apps]]
+provider = "github"
+client_id = "file-cid"
+secret_file = "gh.secret"
+
+[[social.apps]]
+provider = "openid_connect"
+id = "corp"
+name = "Corp SSO"
+client_id = "corp-cid"
+secret = "corp-secret-345"
+server_url = "https://sso.example.com/realms/main"
+scopes = ["groups"]
+settings = { verified_email = "true" }
+`)
+	c.env["GATEHOUSE_CONFIG"] = conf
+
+	var apps []socialAppJSON
+	if err := json.Unmarshal([]byte(c.ok("", "social", "app", "list", "--json")), &apps); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]socialAppJSON{}
+	for _, a := range apps {
+		got[a.Provider+"/"+a.ID+" "+a.Source] = a
+	}
+	if a, ok := got["github/ file"]; !ok || a.ClientID != "file-cid" || !a.HasSecret {
+		t.Errorf("the file's github app: %+v (all %+v)", a, apps)
+	}
+	if _, ok := got["github/ database (the file's app wins)"]; !ok {
+		t.Errorf("the stored github app is not shown as shadowed: %+v", apps)
+	}
+	if a, ok := got["openid_connect/corp file"]; !ok || a.Settings["verified_email"] != "true" || len(a.Scopes) != 1 ||
+		!strings.HasSuffix(a.CallbackURL, "/accounts/oidc/corp/login/callback/") {
+		t.Errorf("the file's OIDC app: %+v", a)
+	}
+	for _, args := range [][]string{{"social", "app", "list"}, {"social", "app", "list", "--json"}, {"config"}} {
+		if out := c.ok("", args...); strings.Contains(out, fileSecret) || strings.Contains(out, "corp-secret-345") || strings.Contains(out, storedSecret) {
+			t.Errorf("%v printed a secret:\n%s", args, out)
+		}
+	}
+	if out := c.ok("", "config"); !strings.Contains(out, `social.apps[1]`) || !strings.Contains(out, "openid_connect/corp") {
+		t.Errorf("config does not show the file's apps:\n%s", out)
+	}
+
+	// The server reads the file's app, secret and all, over the stored one.
+	s := defaultSettings()
+	if err := s.loadFile(conf); err != nil {
+		t.Fatal(err)
+	}
+	cfg, off, err := socialConfig(s)
+	if err != nil || off || !cfg.EmailAuthentication || len(cfg.Apps) != 2 || cfg.Apps[0].Secret != fileSecret || cfg.Apps[1].Secret != "corp-secret-345" {
+		t.Fatalf("socialConfig: %+v, %v, %v", cfg, off, err)
+	}
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, c.env["GATEHOUSE_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg.SiteURL = "http://localhost:8000"
+	gh, err := gatehouse.New(gatehouse.Config{Store: db, SecretKey: []byte(key), SiteURL: "http://localhost:8000", Social: cfg,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app, _, err := gh.Social().App(ctx, "github", ""); err != nil || app.ClientID != "file-cid" || app.Secret != fileSecret {
+		t.Fatalf("github app as the server reads it: %+v, %v", app, err)
+	}
+
+	// Bad tables stop every command, saying what is wrong.
+	for _, bad := range []struct{ text, want string }{
+		{"[[social.apps]]\nprovider = \"github\"\nclient_id = \"x\"\nclient_secret = \"typo\"\n", `unknown key "client_secret"`},
+		{"[[social.apps]]\nprovider = \"github\"\nclient_id = \"x\"\nsecret = \"a\"\nsecret_file = \"gh.secret\"\n", "exclude each other"},
+		{"[[social.apps]]\nprovider = \"github\"\nclient_id = \"x\"\nsecret_file = \"missing.secret\"\n", "missing.secret"},
+		{"[[social.apps]]\nprovider = \"openid_connect\"\nid = \"corp\"\nclient_id = \"x\"\n", "server URL"},
+		{"[[social.apps]]\nprovider = \"nosuch\"\nclient_id = \"x\"\n", `unknown provider "nosuch"`},
+	} {
+		write(bad.text)
+		c.fails(bad.want, "social", "app", "list")
+	}
+}

@@ -6,9 +6,11 @@ import (
 	"github.com/gatehouse-auth/gatehouse/social"
 )
 
-// socialConfig reads the social.* settings; off is true when social.enabled
-// is false. The apps themselves live in the database (gatehouse social app
-// add), so that every instance and the CLI see the same ones.
+// socialConfig reads the social.* settings and the config file's
+// [[social.apps]]; off is true when social.enabled is false. Apps added
+// with "gatehouse social app add" live in the database, so that every
+// instance and the CLI see the same ones; an app of the file wins over a
+// stored one of the same provider and id.
 func socialConfig(s *Settings) (cfg social.Config, off bool, err error) {
 	flags := map[string]*bool{}
 	var enabled, autoSignup bool
@@ -23,6 +25,7 @@ func socialConfig(s *Settings) (cfg social.Config, off bool, err error) {
 		}
 	}
 	cfg.NoAutoSignup = !autoSignup
+	cfg.Apps = s.apps
 	if cfg.Outbound.Timeout, err = s.duration("social.requests_timeout"); err != nil {
 		return cfg, false, err
 	}
