@@ -24,7 +24,7 @@ type Stores struct {
 	Flows    flow.Store
 	// Social tests create their users through Users.
 	Social social.Store
-	Outbox   mail.OutboxStore // its Atomic tests also need Users
+	Outbox mail.OutboxStore // its Atomic tests also need Users
 }
 
 // Run runs the conformance suite. open is called once per subtest and must
