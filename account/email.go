@@ -96,11 +96,10 @@ func (s *Service) AddEmail(ctx context.Context, u *user.User, sess *session.Sess
 	// The confirmation counts against the confirm_email cooldown, as a
 	// taken address's notice to its owner does: a resend right after
 	// either answers alike.
-	_, err = s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)})
-	if err != nil && !limited(err) {
+	mailNow, err := s.confirmMailDue(ctx, email, c)
+	if err != nil {
 		return err
 	}
-	mailNow := err == nil
 	if s.Config.ChangeEmail { // a new pending address replaces a stand-in too
 		if err := s.saveStandIns(ctx, u.ID, nil); err != nil {
 			return fmt.Errorf("account: add email: %w", err)
@@ -150,11 +149,7 @@ func (s *Service) AddEmail(ctx context.Context, u *user.User, sess *session.Sess
 // owner is mailed (at most once per confirm_email cooldown), the caller
 // hears nothing different.
 func (s *Service) tellOwner(ctx context.Context, owner *user.User, email string, c Client) error {
-	_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)})
-	switch {
-	case limited(err):
-		return nil
-	case err != nil:
+	if due, err := s.confirmMailDue(ctx, email, c); !due || err != nil {
 		return err
 	}
 	return s.send(ctx, s.Mail, Notice{Kind: NoticeEmailTaken, To: s.storedAddress(ctx, owner, email), User: owner})

@@ -118,11 +118,9 @@ func (s *Service) ExternalSignup(ctx context.Context, in ExternalSignupInput, c 
 	l := s.newLogin(u, "signup")
 	mailNow := false
 	if u.Email != "" && !verified && s.EmailVerificationMode() != EmailVerificationNone {
-		_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(u.Email)})
-		if err != nil && !limited(err) {
+		if mailNow, err = s.confirmMailDue(ctx, u.Email, c); err != nil {
 			return nil, err
 		}
-		mailNow = err == nil
 	}
 	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
 		if err := tx.CreateUser(ctx, u); err != nil {

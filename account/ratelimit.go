@@ -215,6 +215,18 @@ func loginKey(u *user.User, login string) string {
 func userKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
 
 // limited reports whether err is a refusal by a rate limit.
+// confirmMailDue counts a mail about email (a confirmation, or a notice
+// that stands in for one) against the confirm_email cooldown: true when it
+// may go now, false while the cooldown lasts, an error only when the
+// limit's store fails.
+func (s *Service) confirmMailDue(ctx context.Context, email string, c Client) (bool, error) {
+	_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(email)})
+	if limited(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func limited(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == CodeTooManyAttempts

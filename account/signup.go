@@ -97,11 +97,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*Login,
 	l := s.newLogin(u, "signup")
 	mailNow := false
 	if u.Email != "" && s.EmailVerificationMode() != EmailVerificationNone {
-		_, err := s.RateLimit(ctx, LimitConfirmEmail, Subjects{IP: c.IP, Key: user.CanonicalEmail(u.Email)})
-		if err != nil && !limited(err) {
+		if mailNow, err = s.confirmMailDue(ctx, u.Email, c); err != nil {
 			return nil, err
 		}
-		mailNow = err == nil
 	}
 	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
