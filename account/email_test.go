@@ -167,6 +167,17 @@ func TestChangeEmailTypo(t *testing.T) {
 	if got, _ := db.User(ctx, u.ID); len(es) != 1 || es[0].Email != "cleo@example.org" || got.Email != "cleo@example.org" {
 		t.Fatalf("after confirming the change: users.email %q, addresses %v", got.Email, es)
 	}
+	// The used link, posted again after another change was asked for,
+	// answers alike and changes nothing: the new pending address stays.
+	must(t, s.AddEmail(ctx, u, sess, "cleo@example.net", c))
+	cf, err = s.ConfirmEmail(ctx, confirm, c)
+	if err != nil || cf.Email != "cleo@example.org" || !cf.Confirmed {
+		t.Fatalf("the used link again = %+v, %v", cf, err)
+	}
+	es, _ = db.Emails(ctx, u.ID)
+	if len(es) != 2 || !es[0].Primary || es[0].Email != "cleo@example.org" || es[1].Email != "cleo@example.net" || es[1].Verified {
+		t.Fatalf("a used confirmation link changed the addresses: %v", es)
+	}
 }
 
 // between returns the text of s after start up to end (or its end).

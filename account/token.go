@@ -197,7 +197,7 @@ func (s *Service) addressOfKey(ctx context.Context, purpose, key string, pending
 	}
 	for _, e := range es {
 		if e.ID == k.addrID && !(pending && e.Verified) && s.validAddressKey(purpose, k, e) {
-			return &Confirmation{User: u, Email: e.Email}, nil
+			return &Confirmation{User: u, Email: e.Email, Confirmed: e.Verified}, nil
 		}
 	}
 	return nil, &Error{Code: CodeConfirmationInvalid}

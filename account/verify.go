@@ -216,6 +216,10 @@ func (s *Service) markVerified(ctx context.Context, userID int64, email string, 
 type Confirmation struct {
 	User  *user.User
 	Email string
+	// Confirmed says the address is verified already: the link was used,
+	// or the address was confirmed another way. Confirming it again
+	// changes nothing.
+	Confirmed bool
 }
 
 // CheckConfirmation reads a confirmation link's key: the user and address
@@ -229,8 +233,11 @@ func (s *Service) CheckConfirmation(ctx context.Context, key string) (*Confirmat
 // ConfirmEmail confirms the address of a confirmation link's key.
 func (s *Service) ConfirmEmail(ctx context.Context, key string, c Client) (*Confirmation, error) {
 	cf, err := s.CheckConfirmation(ctx, key)
-	if err != nil {
-		return nil, err
+	if err != nil || cf.Confirmed {
+		// A used link answers as it did, and does nothing: in ChangeEmail
+		// mode confirming again would make the address primary once more
+		// and drop the addresses pending since.
+		return cf, err
 	}
 	return cf, s.markVerified(ctx, cf.User.ID, cf.Email, c)
 }
