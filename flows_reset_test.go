@@ -368,3 +368,34 @@ func TestResetCodeCookieOutlivesTheCodeStep(t *testing.T) {
 		t.Fatalf("the new-password page 100 s after the code = %d", resp.StatusCode)
 	}
 }
+
+// TestMailedLinksIgnoreForgedHost: a reset asked for with a forged Host
+// and X-Forwarded-Host (the classic reset-poisoning attempt) is mailed a
+// link on the configured site URL; the attacker's host appears nowhere in
+// the mail (SECURITY.md C5).
+func TestMailedLinksIgnoreForgedHost(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	e.srv.CreateUser(t, "max", "max@example.com", goodPassword)
+	const evil = "evil.example"
+	req, _ := http.NewRequest("POST", e.srv.URL+"/accounts/password/reset/", strings.NewReader(url.Values{"email": {"max@example.com"}}.Encode()))
+	req.Host = evil
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("X-Forwarded-Host", evil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("Forwarded", "host="+evil+";proto=https")
+	resp, err := e.browser().Do(req)
+	must(t, err)
+	resp.Body.Close()
+	if loc := location(t, resp); loc != "/accounts/password/reset/done/" {
+		t.Fatalf("reset request with a forged host went to %s", loc)
+	}
+	m := e.mail(t, "max@example.com", account.NoticePasswordReset)
+	link := e.mailLink(t, m) // starts with the site URL, in both parts
+	if strings.Contains(m.Text, evil) || strings.Contains(m.HTML, evil) {
+		t.Fatalf("the forged host reached the mail:\n%s", m.Text)
+	}
+	if !strings.HasPrefix(link, "/accounts/password/reset/key/") {
+		t.Fatalf("link %s", link)
+	}
+}
