@@ -360,6 +360,24 @@ func TestSecurityHeaders(t *testing.T) {
 	if resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("login page Cache-Control = %q", resp.Header.Get("Cache-Control"))
 	}
+	if got := resp.Header.Get("Referrer-Policy"); got != "same-origin" {
+		t.Errorf("login page Referrer-Policy = %q, want same-origin", got)
+	}
+	// Pages whose URL carries a mailed key send no Referer at all, valid
+	// key or not, on GET and on POST.
+	for _, p := range []string{"/accounts/confirm-email/1-2-3-abc/", "/accounts/password/reset/key/1-abc/", "/accounts/email/cancel/1-2-3-abc/"} {
+		for _, method := range []string{"GET", "POST"} {
+			var resp *http.Response
+			if method == "GET" {
+				resp, _ = get(t, srv.Client(), srv, p)
+			} else {
+				resp, _ = post(t, srv.Client(), srv, p, url.Values{})
+			}
+			if got := resp.Header.Get("Referrer-Policy"); got != "no-referrer" {
+				t.Errorf("%s %s: Referrer-Policy = %q, want no-referrer", method, p, got)
+			}
+		}
+	}
 }
 
 func TestSignupErrorsShownPerField(t *testing.T) {

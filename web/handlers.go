@@ -200,14 +200,14 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/sessions/", h.requireLogin(h.sessions))
 	mux.HandleFunc("GET /accounts/confirm-email/", h.confirmEmail)
 	mux.HandleFunc("POST /accounts/confirm-email/", h.confirmEmail)
-	mux.HandleFunc("GET /accounts/confirm-email/{key}/", h.confirmEmailKey)
-	mux.HandleFunc("POST /accounts/confirm-email/{key}/", h.confirmEmailKey)
+	mux.HandleFunc("GET /accounts/confirm-email/{key}/", noReferrer(h.confirmEmailKey))
+	mux.HandleFunc("POST /accounts/confirm-email/{key}/", noReferrer(h.confirmEmailKey))
 	mux.HandleFunc("GET /accounts/password/reset/", h.passwordReset)
 	mux.HandleFunc("POST /accounts/password/reset/", h.passwordReset)
 	mux.HandleFunc("GET /accounts/password/reset/done/", h.passwordResetDone)
 	mux.HandleFunc("GET /accounts/password/reset/key/done/", h.passwordResetKeyDone)
-	mux.HandleFunc("GET /accounts/password/reset/key/{key}/", h.passwordResetKey)
-	mux.HandleFunc("POST /accounts/password/reset/key/{key}/", h.passwordResetKey)
+	mux.HandleFunc("GET /accounts/password/reset/key/{key}/", noReferrer(h.passwordResetKey))
+	mux.HandleFunc("POST /accounts/password/reset/key/{key}/", noReferrer(h.passwordResetKey))
 	mux.HandleFunc("GET /accounts/password/reset/confirm/", h.passwordResetCode)
 	mux.HandleFunc("POST /accounts/password/reset/confirm/", h.passwordResetCode)
 	mux.HandleFunc("GET /accounts/password/reset/complete/", h.passwordResetComplete)
@@ -218,8 +218,8 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/password/set/", h.requireLogin(h.passwordSet))
 	mux.HandleFunc("GET /accounts/email/", h.requireLogin(h.email))
 	mux.HandleFunc("POST /accounts/email/", h.requireLogin(h.email))
-	mux.HandleFunc("GET /accounts/email/cancel/{key}/", h.emailCancel)
-	mux.HandleFunc("POST /accounts/email/cancel/{key}/", h.emailCancel)
+	mux.HandleFunc("GET /accounts/email/cancel/{key}/", noReferrer(h.emailCancel))
+	mux.HandleFunc("POST /accounts/email/cancel/{key}/", noReferrer(h.emailCancel))
 	h.registerSocial(mux)
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
@@ -246,4 +246,18 @@ func current(r *http.Request) (*user.User, *session.Session) {
 		return nil, nil
 	}
 	return st.User, st.Session
+}
+
+// noReferrerValue is the Referrer-Policy of pages whose URL carries a key.
+var noReferrerValue = []string{"no-referrer"}
+
+// noReferrer serves a page whose URL carries a mailed key (a confirmation,
+// reset or cancel link) with Referrer-Policy: no-referrer, so that no
+// request the page makes, not even for the site's own stylesheet, carries
+// the key in a Referer.
+func noReferrer(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Referrer-Policy"] = noReferrerValue
+		next(w, r)
+	}
 }
