@@ -152,7 +152,12 @@ type tourSite struct {
 	// address there.
 	options *gatehousetest.Server
 	closed  *gatehousetest.Server // signups closed
-	sink    *mailtest.Sink
+	// social has social login: two OpenID Connect apps (mockoidc, "Mock
+	// IdP" and "Work SSO") and a GitHub app whose users decline; socialForm
+	// has Mock IdP with NoAutoSignup, so a provider login asks the signup
+	// form.
+	social, socialForm *gatehousetest.Server
+	sink               *mailtest.Sink
 	// newcomers counts the users signed up by the tour, visitors the
 	// addresses it asks login codes for.
 	newcomers, visitors int
@@ -180,6 +185,11 @@ func newTourSite(t *testing.T) *tourSite {
 		}),
 		closed: gatehousetest.NewServer(t, gatehousetest.Mail(sink), func(c *gatehouse.Config) { c.Account.SignupClosed = true }),
 	}
+	mock, work := startOIDC(t), startOIDC(t)
+	s.social = gatehousetest.NewServer(t, gatehousetest.Mail(sink),
+		socialConfig(oidcApp(mock, "mock", "Mock IdP"), oidcApp(work, "work", "Work SSO"), decliningApp(t)))
+	s.socialForm = gatehousetest.NewServer(t, gatehousetest.Mail(sink), socialConfig(oidcApp(mock, "mock", "Mock IdP")),
+		func(c *gatehouse.Config) { c.Social.NoAutoSignup = true })
 	seedUsers(t, s.main)
 	ctx := context.Background()
 	dora := verifiedUser(t, s.codes, "dora", "dora@example.com")
@@ -446,6 +456,67 @@ var tourPages = []tourPage{
 		b.login("ivan", goodPassword)
 		b.wantPath("/accounts/inactive/")
 	}},
+
+	// Social login: the provider buttons on the login and signup pages,
+	// the connections page (two connected), the social signup form, the
+	// error page (a tampered state) and the cancelled page (a decline).
+	{"login-social", func(b *browser, s *tourSite) {
+		b.on(s.social)
+		signOut(b)
+		b.visit("/accounts/login/")
+	}},
+	{"signup-social", func(b *browser, s *tourSite) {
+		b.on(s.social)
+		signOut(b)
+		b.visit("/accounts/signup/")
+	}},
+	{"social_connections", func(b *browser, s *tourSite) {
+		signInSocial(b, s)
+		b.visit("/accounts/3rdparty/")
+		if len(connectionNames(b)) < 2 {
+			b.clickButton(catalog(nil, b.lang()).T("connections.connect", "provider", "Work SSO"))
+			b.wantPath("/accounts/3rdparty/")
+			b.visit("/accounts/3rdparty/")
+		}
+	}},
+	{"social_signup", func(b *browser, s *tourSite) {
+		b.on(s.socialForm)
+		signOut(b)
+		b.visit("/accounts/login/")
+		b.clickButton(catalog(nil, b.lang()).T("social.continue_with", "provider", "Mock IdP"))
+		b.wantPath("/accounts/3rdparty/signup/")
+	}},
+	{"social_error", func(b *browser, s *tourSite) {
+		b.on(s.social)
+		signOut(b)
+		b.visit("/accounts/oidc/mock/login/callback/?state=tampered&code=forged")
+		b.wantPath("/accounts/3rdparty/login/error/")
+	}},
+	{"social_cancelled", func(b *browser, s *tourSite) {
+		b.on(s.social)
+		signOut(b)
+		b.visit("/accounts/login/")
+		b.clickButton(catalog(nil, b.lang()).T("social.continue_with", "provider", "GitHub"))
+		b.wantPath("/accounts/3rdparty/login/cancelled/")
+	}},
+}
+
+// signInSocial makes sure the browser is signed in on the social server as
+// mockoidc's default user (jane.doe, signed up by the first login),
+// signing in with the Mock IdP button when it is not.
+func signInSocial(b *browser, s *tourSite) {
+	b.t.Helper()
+	b.on(s.social)
+	b.visit("/dashboard/")
+	if strings.HasPrefix(b.path(), "/dashboard/") && eval[string](b, `(document.querySelector(".gh-nav__username") || {textContent: ""}).textContent`) == "jane.doe" {
+		return
+	}
+	signOut(b)
+	b.visit("/accounts/login/")
+	b.clickButton(catalog(nil, b.lang()).T("social.continue_with", "provider", "Mock IdP"))
+	if !strings.HasPrefix(b.path(), "/dashboard/") {
+		b.t.Fatalf("login with Mock IdP landed on %s", b.path())
+	}
 }
 
 // openCancelLink opens, signed out, the cancel link of the mail about

@@ -67,6 +67,12 @@ var screenshotPages = []struct {
 	{"signup-email-only", true},
 	{"signup_closed", false},
 	{"inactive", true},
+	{"login-social", true},
+	{"signup-social", true},
+	{"social_connections", true},
+	{"social_signup", true},
+	{"social_error", true},
+	{"social_cancelled", true},
 }
 
 // TestScreenshots renders every page at desktop and mobile sizes, light and
