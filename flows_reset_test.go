@@ -399,3 +399,65 @@ func TestMailedLinksIgnoreForgedHost(t *testing.T) {
 		t.Fatalf("link %s", link)
 	}
 }
+
+// TestPasswordResetCodeDies: in code mode a reset dies, as a link's does,
+// when the password or the addresses change, or the user logs in, between
+// the mailed code and the new password — whether the code was typed before
+// the change or after (SECURITY.md R2).
+func TestPasswordResetCodeDies(t *testing.T) {
+	e := newFlowEnv(t, account.Config{PasswordResetByCode: true})
+	ctx := context.Background()
+	changes := []struct {
+		name   string
+		change func(u *user.User)
+	}{
+		{"password", func(u *user.User) {
+			enc, err := e.srv.Gatehouse.Account().Passwords.Hash(ctx, "changed elsewhere 1234")
+			must(t, err)
+			must(t, e.srv.DB.SetPassword(ctx, u.ID, enc))
+		}},
+		{"login", func(u *user.User) {
+			e.clock.Add(time.Second)
+			location(t, login(t, e.browser(), e.srv, u.Username, goodPassword))
+		}},
+		{"address added", func(u *user.User) {
+			must(t, e.srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: u.Username + ".second@example.com"}))
+		}},
+		{"nothing", func(*user.User) {}},
+	}
+	for i, ch := range changes {
+		for _, typedFirst := range []bool{false, true} {
+			name := "c" + strconv.Itoa(i) + map[bool]string{false: "a", true: "b"}[typedFirst]
+			u := e.srv.CreateUser(t, name, name+"@example.com", goodPassword)
+			c := e.browser()
+			resp, _ := post(t, c, e.srv, "/accounts/password/reset/", url.Values{"email": {name + "@example.com"}})
+			location(t, resp)
+			code := mailCode(t, e.mail(t, name+"@example.com", account.NoticePasswordResetCode))
+			typeCode := func() {
+				t.Helper()
+				resp, _ := post(t, c, e.srv, "/accounts/password/reset/confirm/", url.Values{"code": {code}})
+				if loc := location(t, resp); loc != "/accounts/password/reset/complete/" {
+					t.Fatalf("%s: the right code went to %s", ch.name, loc)
+				}
+			}
+			if typedFirst {
+				typeCode()
+			}
+			ch.change(u)
+			if !typedFirst {
+				typeCode()
+			}
+			resp, page := e.setNewPassword(t, c, "/accounts/password/reset/complete/", newPassword)
+			if ch.name == "nothing" {
+				if loc := location(t, resp); loc != "/accounts/password/reset/key/done/" {
+					t.Fatalf("an untouched code reset went to %s", loc)
+				}
+				continue
+			}
+			invalidReset(t, resp, page, ch.name+": the new password after")
+			if resp := login(t, e.browser(), e.srv, name, newPassword); resp.StatusCode != 200 {
+				t.Fatalf("%s: a dead code reset changed the password", ch.name)
+			}
+		}
+	}
+}

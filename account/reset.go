@@ -35,6 +35,10 @@ type resetFlow struct {
 	UserID   int64        `json:"u,omitempty"`
 	Code     *pendingCode `json:"c,omitempty"`
 	Verified bool         `json:"v,omitempty"`
+	// State (code mode) is a reset token made when the code was mailed,
+	// sealed like Key: the reset then dies, as a link's does, when the
+	// password, the last login or the addresses change meanwhile.
+	State []byte `json:"s,omitempty"`
 }
 
 // RequestPasswordReset mails a reset link for the account that uses email
@@ -54,8 +58,12 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	case u == nil:
 		n = Notice{Kind: NoticeUnknownAccount, To: email, Lang: c.Lang}
 	case s.Config.PasswordResetByCode:
+		emails, err := s.addresses(ctx, u.ID)
+		if err != nil {
+			return "", err
+		}
 		code, pc := s.newPendingCode("reset", s.resetCodeTTL())
-		rf = resetFlow{UserID: u.ID, Code: pc}
+		rf = resetFlow{UserID: u.ID, Code: pc, State: s.Keys.Seal("account.reset_flow", []byte(s.makeResetToken(u, emails)), nil)}
 		n = Notice{Kind: NoticePasswordResetCode, To: stored, User: u, Lang: mailLang(u, c), Code: code, ValidFor: s.resetCodeTTL()}
 	default:
 		emails, err := s.addresses(ctx, u.ID)
@@ -204,6 +212,17 @@ func (s *Service) resetFlowUser(ctx context.Context, token string) (*user.User, 
 	}
 	u, err := s.Users.User(ctx, rf.UserID)
 	if err != nil || !u.IsActive {
+		return nil, "", &Error{Code: CodeResetKeyInvalid}
+	}
+	state, err := s.Keys.Open("account.reset_flow", rf.State, nil)
+	if err != nil {
+		return nil, "", &Error{Code: CodeResetKeyInvalid}
+	}
+	emails, err := s.addresses(ctx, u.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !s.checkResetToken(u, emails, string(state)) {
 		return nil, "", &Error{Code: CodeResetKeyInvalid}
 	}
 	return u, flowKindResetCode, nil
