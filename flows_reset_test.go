@@ -160,6 +160,10 @@ func TestPasswordResetTokenDies(t *testing.T) {
 			must(t, e.srv.DB.UpdateUser(ctx, u))
 		}},
 		{"expiry", func(*user.User) { e.clock.Add(2*time.Hour + time.Second) }},
+		{"deactivated", func(u *user.User) {
+			u.IsActive = false
+			must(t, e.srv.DB.UpdateUser(ctx, u))
+		}},
 	}
 	for i, ch := range changes {
 		for _, opened := range []bool{false, true} {
@@ -423,6 +427,10 @@ func TestPasswordResetCodeDies(t *testing.T) {
 		{"address added", func(u *user.User) {
 			must(t, e.srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: u.Username + ".second@example.com"}))
 		}},
+		{"deactivated", func(u *user.User) {
+			u.IsActive = false
+			must(t, e.srv.DB.UpdateUser(ctx, u))
+		}},
 		{"nothing", func(*user.User) {}},
 	}
 	for i, ch := range changes {
@@ -460,4 +468,20 @@ func TestPasswordResetCodeDies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPasswordResetForInactiveAccount: a reset asked for an inactive
+// account's address is answered, and mailed, as for an address without an
+// account: no reset mail, the "no account" notice.
+func TestPasswordResetForInactiveAccount(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	u := e.srv.CreateUser(t, "gone", "gone@example.com", goodPassword)
+	u.IsActive = false
+	must(t, e.srv.DB.UpdateUser(context.Background(), u))
+	resp, _ := post(t, e.browser(), e.srv, "/accounts/password/reset/", url.Values{"email": {"gone@example.com"}})
+	if loc := location(t, resp); loc != "/accounts/password/reset/done/" {
+		t.Fatalf("reset request went to %s", loc)
+	}
+	e.mail(t, "gone@example.com", account.NoticeUnknownAccount)
+	e.noMail(t, "gone@example.com", account.NoticePasswordReset)
 }
