@@ -1,9 +1,21 @@
 package web
 
-import "html/template"
+import (
+	"html/template"
+	"unicode"
+)
 
 // pageFuncs are the functions templates may call besides the built-ins.
-var pageFuncs = template.FuncMap{"field": fieldOf}
+var pageFuncs = template.FuncMap{"field": fieldOf, "initial": initial}
+
+// initial is the first letter of s, upper-cased (a provider's monogram on
+// its icon): {{initial .Name}}.
+func initial(s string) string {
+	for _, r := range s {
+		return string(unicode.ToUpper(r))
+	}
+	return ""
+}
 
 // FieldView is what the "field" partial renders: one labelled, required
 // input with the value to re-fill and its errors.
