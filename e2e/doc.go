@@ -15,7 +15,9 @@
 // skipped the same way. The mail journeys are in account_journeys_test.go
 // (reset, email verification, reauthentication) and email_journeys_test.go
 // (email addresses, the change-of-address typo, login by code, password
-// set, signup options).
+// set, signup options). The social login journeys (social_journeys_test.go)
+// run real OpenID Connect providers in the test (mockoidc, on 127.0.0.1)
+// and need nothing more.
 //
 // A journey is a few lines on top of the helpers in browser_test.go:
 //
