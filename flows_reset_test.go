@@ -485,3 +485,32 @@ func TestPasswordResetForInactiveAccount(t *testing.T) {
 	e.mail(t, "gone@example.com", account.NoticeUnknownAccount)
 	e.noMail(t, "gone@example.com", account.NoticePasswordReset)
 }
+
+// TestPasswordChangeMailsANotice: a password changed by the user (with the
+// current password) mails the account's address a "password changed"
+// notice, with the way back (a reset); a refused change mails nothing
+// (SECURITY.md D8).
+func TestPasswordChangeMailsANotice(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	e.srv.CreateUser(t, "pat", "pat@example.com", goodPassword)
+	c := e.browser()
+	if loc := location(t, login(t, c, e.srv, "pat", goodPassword)); loc != "/dashboard/" {
+		t.Fatalf("login went to %s", loc)
+	}
+	resp, _ := post(t, c, e.srv, "/accounts/password/change/", url.Values{"oldpassword": {"not the password"}, "password1": {newPassword}, "password2": {newPassword}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("a change with a wrong current password = %d", resp.StatusCode)
+	}
+	e.noMail(t, "pat@example.com", account.NoticePasswordChanged)
+	resp, _ = post(t, c, e.srv, "/accounts/password/change/", url.Values{"oldpassword": {goodPassword}, "password1": {newPassword}, "password2": {newPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the change = %d", resp.StatusCode)
+	}
+	m := e.mail(t, "pat@example.com", account.NoticePasswordChanged)
+	if back := e.srv.URL + "/accounts/password/reset/"; !strings.Contains(m.Text, back) || !strings.Contains(m.HTML, `href="`+back+`"`) {
+		t.Fatalf("the notice lacks the way back %s:\n%s", back, m.Text)
+	}
+	if !strings.Contains(m.Text, "other sessions were signed out") {
+		t.Errorf("the notice says:\n%s", m.Text)
+	}
+}

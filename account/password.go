@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gatehouse-auth/gatehouse/mail"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -55,7 +56,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *user.User, cur *session
 	if len(errs) > 0 {
 		return errs
 	}
-	if err := s.SetPassword(ctx, u, in.Password1, c); err != nil {
+	if err := s.storePassword(ctx, u, in.Password1, c, true); err != nil {
 		return err
 	}
 	keep := ""
@@ -71,11 +72,32 @@ func (s *Service) ChangePassword(ctx context.Context, u *user.User, cur *session
 // SetPassword stores a new password for u without asking for the old one (the
 // CLI and password reset use it) and runs OnPasswordChanged.
 func (s *Service) SetPassword(ctx context.Context, u *user.User, pw string, c Client) error {
+	return s.storePassword(ctx, u, pw, c, false)
+}
+
+// storePassword hashes and stores pw as u's password; with notify, a
+// "password changed" notice to u's address is queued in the same
+// transaction (a change by the user: if it was not them, the mail says how
+// to take the account back).
+func (s *Service) storePassword(ctx context.Context, u *user.User, pw string, c Client, notify bool) error {
 	encoded, err := s.Passwords.Hash(ctx, pw)
 	if err != nil {
 		return fmt.Errorf("account: set password: %w", err)
 	}
-	if err := s.Users.SetPassword(ctx, u.ID, encoded); err != nil {
+	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
+		if err := tx.SetPassword(ctx, u.ID, encoded); err != nil {
+			return err
+		}
+		if !notify {
+			return nil
+		}
+		to, err := s.noticeAddress(ctx, tx, u)
+		if err != nil || to == "" {
+			return err
+		}
+		return s.send(ctx, q, Notice{Kind: NoticePasswordChanged, To: to, User: u, Lang: mailLang(u, c)})
+	})
+	if err != nil {
 		return fmt.Errorf("account: set password: %w", err)
 	}
 	u.Password = encoded
