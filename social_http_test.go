@@ -774,3 +774,27 @@ func TestSocialAccountRulesOverHTTP(t *testing.T) {
 		t.Errorf("users = %d with signup closed", n)
 	}
 }
+
+// TestSocialCSPOnlyWithButtons: form-action reaches past the site only on
+// pages whose forms go to a provider. With social login on but no app (the
+// default with a store that keeps social accounts), the login and signup
+// pages — the password forms — keep form-action 'self', rendered or kept;
+// once an app is saved they allow the providers, rendered or kept.
+func TestSocialCSPOnlyWithButtons(t *testing.T) {
+	srv := socialServer(t, nil, nil)
+	b := newTab(t, srv.URL)
+	check := func(want string) {
+		t.Helper()
+		for _, page := range []string{"/accounts/login/", "/accounts/signup/"} {
+			for range 2 { // rendered, then kept
+				resp, _ := b.get(page)
+				if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, want) {
+					t.Errorf("%s CSP = %q, want it to end in %s", page, csp, want)
+				}
+			}
+		}
+	}
+	check("form-action 'self'")
+	must(t, srv.Gatehouse.Social().SaveApp(context.Background(), &social.App{Provider: "github", ClientID: "cid", Secret: "s"}))
+	check("form-action 'self' https: http:") // an http SiteURL: development
+}

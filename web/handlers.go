@@ -97,7 +97,8 @@ type Handlers struct {
 	mail       *MailRenderer
 	static     http.Handler
 	urls       *URLs
-	// socialCSP is the CSP of socialFormPages (nil without social login).
+	// socialCSP is the CSP of pages with social forms (see socialForms; nil
+	// without social login).
 	socialCSP []string
 	// minLength is the MinimumLength validator's minimum, shown in the rules.
 	minLength int

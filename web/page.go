@@ -52,6 +52,8 @@ type Page struct {
 	// kept is the page cache's copy for gen, found before the buttons
 	// were read (which it makes unnecessary); render serves it.
 	kept []byte
+	// keptSocial: kept has social buttons (see genPage.social).
+	keptSocial bool
 }
 
 // URLs are the addresses pages link to.

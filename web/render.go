@@ -65,9 +65,6 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	hd := w.Header()
 	hd["Content-Type"] = htmlType
 	hd["Content-Security-Policy"] = pageCSPValue
-	if h.socialCSP != nil && socialFormPages[p.Name] {
-		hd["Content-Security-Policy"] = h.socialCSP
-	}
 	hd["Cache-Control"] = noStore
 	hd["Content-Language"] = languageValue(p.L.Lang)
 	hd.Add("Vary", "Cookie, Accept-Language")
@@ -91,6 +88,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		}
 	}
 	if cacheable && p.kept != nil {
+		h.formActionCSP(hd, p.keptSocial)
 		hd.Set("Content-Length", strconv.Itoa(len(p.kept)))
 		w.WriteHeader(status)
 		w.Write(p.kept)
@@ -99,10 +97,12 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 	if cacheable {
 		if v, ok := h.rendered.Load(key); ok {
 			b, fresh := v.([]byte)
+			social := false // a page kept as []byte has no social forms
 			if g, isGen := v.(genPage); isGen {
-				b, fresh = g.b, gated && g.gen == p.gen
+				b, fresh, social = g.b, gated && g.gen == p.gen, g.social
 			}
 			if fresh {
+				h.formActionCSP(hd, social)
 				hd.Set("Content-Length", strconv.Itoa(len(b)))
 				w.WriteHeader(status)
 				w.Write(b)
@@ -124,10 +124,12 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, p 
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
+	social := h.socialForms(p)
+	h.formActionCSP(hd, social)
 	if cacheable {
 		var v any = bytes.Clone(buf.Bytes())
 		if gated {
-			v = genPage{gen: p.gen, b: v.([]byte)}
+			v = genPage{gen: p.gen, b: v.([]byte), social: social}
 		}
 		h.storeAnonymous(key, r, v)
 	}
@@ -167,12 +169,37 @@ var cacheablePages = map[string]bool{
 	"password_reset": true, "password_reset_done": true, "password_reset_key_done": true,
 }
 
-// socialFormPages are the pages with forms that start a social login:
-// their POST redirects to the provider, which form-action must allow.
-var socialFormPages = map[string]bool{"login": true, "signup": true, "social_login": true, "social_connections": true,
-	"reauthenticate": true}
+// socialForms reports whether page p has a form whose POST may redirect to
+// a provider, which form-action must then allow: the social_login page's;
+// the login, signup and connections pages' only when they show a button
+// (with social login on but no app, their password forms keep
+// form-action 'self'); and the reauthentication page's whenever social
+// login is on, since the reauthentication it asks for may resume a
+// connection, on to the provider, even from its password form.
+func (h *Handlers) socialForms(p *Page) bool {
+	if h.socialCSP == nil {
+		return false
+	}
+	switch d := p.Data.(type) {
+	case LoginData:
+		return len(d.Social) > 0
+	case SignupData:
+		return len(d.Social) > 0
+	case ConnectionsData:
+		return len(d.Buttons) > 0
+	}
+	return p.Name == "social_login" || p.Name == "reauthenticate"
+}
 
-// socialPageCSP is pageCSP for socialFormPages: form-action also allows
+// formActionCSP gives a page with social forms (see socialForms) the
+// Content-Security-Policy whose form-action reaches the providers.
+func (h *Handlers) formActionCSP(hd http.Header, social bool) {
+	if social && h.socialCSP != nil {
+		hd["Content-Security-Policy"] = h.socialCSP
+	}
+}
+
+// socialPageCSP is pageCSP for pages with social forms: form-action also allows
 // the providers' https pages (and http ones on an http site, in
 // development).
 func socialPageCSP(siteURL string) []string {
@@ -188,6 +215,9 @@ func socialPageCSP(siteURL string) []string {
 type genPage struct {
 	gen int64
 	b   []byte
+	// social: the page has social buttons (its CSP lets forms reach the
+	// providers).
+	social bool
 }
 
 // socialPages are the cacheable pages that show the social buttons.

@@ -151,7 +151,7 @@ func (h *Handlers) pageButtons(r *http.Request, p *Page) []social.Button {
 			if key, ok := cacheKey(r, http.StatusOK, p); ok {
 				if v, found := h.rendered.Load(key); found {
 					if kept, isGen := v.(genPage); isGen && kept.gen == g {
-						p.kept = kept.b
+						p.kept, p.keptSocial = kept.b, kept.social
 						return nil
 					}
 				}
