@@ -798,3 +798,33 @@ func TestSocialCSPOnlyWithButtons(t *testing.T) {
 	must(t, srv.Gatehouse.Social().SaveApp(context.Background(), &social.App{Provider: "github", ClientID: "cid", Secret: "s"}))
 	check("form-action 'self' https: http:") // an http SiteURL: development
 }
+
+// TestSocialLogoutDropsPendingSignup: signing out forgets a social signup
+// left unfinished in the browser (allauth keeps it in the session, which
+// logout flushes), so whoever uses the browser next cannot finish it with
+// the provider account of the person who signed out.
+func TestSocialLogoutDropsPendingSignup(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, func(c *social.Config) { c.NoAutoSignup = true })
+	srv.CreateUser(t, "ann", "ann@example.com", goodPassword)
+	b := newTab(t, srv.URL)
+	if resp, _ := b.post("/accounts/login/", url.Values{"login": {"ann"}, "password": {goodPassword}}); resp.StatusCode != 303 {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	resp, _ := b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/accounts/3rdparty/signup/")
+	if resp, body := b.get("/accounts/3rdparty/signup/"); resp.StatusCode != 200 || !strings.Contains(body, `value="octocat@github.example"`) {
+		t.Fatalf("signup form = %d:\n%s", resp.StatusCode, body)
+	}
+	resp, _ = b.post("/accounts/logout/", nil)
+	expectRedirect(t, resp, "/")
+	resp, body := b.get("/accounts/3rdparty/signup/")
+	if resp.StatusCode == 200 || strings.Contains(body, "octocat") {
+		t.Fatalf("the signup form outlives the logout = %d:\n%s", resp.StatusCode, body)
+	}
+	resp, _ = b.post("/accounts/3rdparty/signup/", url.Values{"username": {"mallory"}, "email": {"octocat@github.example"}})
+	expectRedirect(t, resp, "/accounts/login/")
+	if _, err := srv.DB.UserByUsername(context.Background(), "mallory"); err == nil {
+		t.Error("a signup was finished after the logout")
+	}
+}

@@ -132,12 +132,18 @@ func (h *Handlers) logoutConfirm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, h.page(w, r, "logout"))
 }
 
-// logout ends the session (POST only).
+// logout ends the session (POST only), and forgets the browser's social
+// login in progress: a signup left on the social signup form is not
+// finished by whoever uses the browser next.
 func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
 	u, _ := current(r)
 	if err := h.opts.Sessions.End(w, r); err != nil {
 		h.internalError(w, r, "logout", err)
 		return
+	}
+	if h.opts.Social != nil {
+		h.clearFlowCookie(w, socialSignupCookie)
+		h.clearFlowCookie(w, socialCookie)
 	}
 	if u != nil {
 		h.opts.Account.LoggedOut(r.Context(), u, h.client(r))
