@@ -135,14 +135,18 @@ func TestPasswordResetByLink(t *testing.T) {
 
 // TestPasswordResetTokenDies: a link dies when the password changes, when
 // the user logs in (last_login), when an address changes, and after
-// PasswordResetTimeout — before it is opened, and after (the form).
-func TestPasswordResetTokenDies(t *testing.T) {
-	e := newFlowEnv(t, account.Config{PasswordResetTimeout: 2 * time.Hour})
+
+// resetChange is a change to a user that a pending reset must not outlive.
+type resetChange struct {
+	name   string
+	change func(u *user.User)
+}
+
+// resetKillers are the changes that end a pending reset, link or code:
+// the password, a login (last login), an address added, deactivation.
+func (e *flowEnv) resetKillers(t *testing.T) []resetChange {
 	ctx := context.Background()
-	changes := []struct {
-		name   string
-		change func(u *user.User)
-	}{
+	return []resetChange{
 		{"password", func(u *user.User) {
 			enc, err := e.srv.Gatehouse.Account().Passwords.Hash(ctx, "changed elsewhere 1234")
 			must(t, err)
@@ -155,16 +159,23 @@ func TestPasswordResetTokenDies(t *testing.T) {
 		{"address added", func(u *user.User) {
 			must(t, e.srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: u.Username + ".second@example.com"}))
 		}},
-		{"address changed", func(u *user.User) {
-			u.Email = u.Username + ".new@example.com"
-			must(t, e.srv.DB.UpdateUser(ctx, u))
-		}},
-		{"expiry", func(*user.User) { e.clock.Add(2*time.Hour + time.Second) }},
 		{"deactivated", func(u *user.User) {
 			u.IsActive = false
 			must(t, e.srv.DB.UpdateUser(ctx, u))
 		}},
 	}
+}
+
+// PasswordResetTimeout — before it is opened, and after (the form).
+func TestPasswordResetTokenDies(t *testing.T) {
+	e := newFlowEnv(t, account.Config{PasswordResetTimeout: 2 * time.Hour})
+	ctx := context.Background()
+	changes := append(e.resetKillers(t),
+		resetChange{"address changed", func(u *user.User) {
+			u.Email = u.Username + ".new@example.com"
+			must(t, e.srv.DB.UpdateUser(ctx, u))
+		}},
+		resetChange{"expiry", func(*user.User) { e.clock.Add(2*time.Hour + time.Second) }})
 	for i, ch := range changes {
 		for _, opened := range []bool{false, true} {
 			name := "u" + strconv.Itoa(i) + map[bool]string{false: "a", true: "b"}[opened]
@@ -410,29 +421,7 @@ func TestMailedLinksIgnoreForgedHost(t *testing.T) {
 // the change or after (SECURITY.md R2).
 func TestPasswordResetCodeDies(t *testing.T) {
 	e := newFlowEnv(t, account.Config{PasswordResetByCode: true})
-	ctx := context.Background()
-	changes := []struct {
-		name   string
-		change func(u *user.User)
-	}{
-		{"password", func(u *user.User) {
-			enc, err := e.srv.Gatehouse.Account().Passwords.Hash(ctx, "changed elsewhere 1234")
-			must(t, err)
-			must(t, e.srv.DB.SetPassword(ctx, u.ID, enc))
-		}},
-		{"login", func(u *user.User) {
-			e.clock.Add(time.Second)
-			location(t, login(t, e.browser(), e.srv, u.Username, goodPassword))
-		}},
-		{"address added", func(u *user.User) {
-			must(t, e.srv.DB.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: u.Username + ".second@example.com"}))
-		}},
-		{"deactivated", func(u *user.User) {
-			u.IsActive = false
-			must(t, e.srv.DB.UpdateUser(ctx, u))
-		}},
-		{"nothing", func(*user.User) {}},
-	}
+	changes := append(e.resetKillers(t), resetChange{"nothing", func(*user.User) {}})
 	for i, ch := range changes {
 		for _, typedFirst := range []bool{false, true} {
 			name := "c" + strconv.Itoa(i) + map[bool]string{false: "a", true: "b"}[typedFirst]
