@@ -133,8 +133,6 @@ func TestPasswordResetByLink(t *testing.T) {
 	}
 }
 
-// TestPasswordResetTokenDies: a link dies when the password changes, when
-// the user logs in (last_login), when an address changes, and after
 
 // resetChange is a change to a user that a pending reset must not outlive.
 type resetChange struct {
@@ -166,7 +164,9 @@ func (e *flowEnv) resetKillers(t *testing.T) []resetChange {
 	}
 }
 
-// PasswordResetTimeout — before it is opened, and after (the form).
+// TestPasswordResetTokenDies: a link dies when the password changes, when
+// the user logs in (last_login), when an address changes, on deactivation
+// and after PasswordResetTimeout — before it is opened, and after (the form).
 func TestPasswordResetTokenDies(t *testing.T) {
 	e := newFlowEnv(t, account.Config{PasswordResetTimeout: 2 * time.Hour})
 	ctx := context.Background()
