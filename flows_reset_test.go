@@ -133,7 +133,6 @@ func TestPasswordResetByLink(t *testing.T) {
 	}
 }
 
-
 // resetChange is a change to a user that a pending reset must not outlive.
 type resetChange struct {
 	name   string
