@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -21,9 +22,11 @@ func (g *Gatehouse) Setup(ctx context.Context) error {
 }
 
 // DeleteExpired deletes the sessions past their idle or absolute expiry,
-// the rate-limit counters whose window has ended and the expired flows,
-// and returns how many sessions went. Expiry is enforced on every request regardless; this only
-// reclaims space. Run calls it every ten minutes.
+// the rate-limit counters whose window has ended, the expired flows and,
+// when the store keeps authenticators (mfa.Store), the used TOTP steps that
+// can no longer match, and returns how many sessions went. Expiry is
+// enforced on every request regardless; this only reclaims space. Run calls
+// it every ten minutes.
 func (g *Gatehouse) DeleteExpired(ctx context.Context) (int64, error) {
 	now := g.cfg.Now()
 	// Idle past the longest idle timeout (remember-me's) is dead for every
@@ -38,6 +41,11 @@ func (g *Gatehouse) DeleteExpired(ctx context.Context) (int64, error) {
 	}
 	if _, err := g.cfg.Store.DeleteExpiredFlows(ctx, now); err != nil {
 		return n, err
+	}
+	if ms, ok := g.cfg.Store.(mfa.Store); ok {
+		if _, err := ms.DeleteExpiredTOTPSteps(ctx, now); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

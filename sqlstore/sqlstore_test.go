@@ -29,7 +29,7 @@ var (
 const postgresEnv = testdb.PostgresEnv
 
 func stores(db *sqlstore.DB) storetest.Stores {
-	return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db, Outbox: db, Social: db}
+	return storetest.Stores{Users: db, Sessions: db, Limits: db, Flows: db, Outbox: db, Social: db, MFA: db}
 }
 
 func TestSQLite(t *testing.T) {

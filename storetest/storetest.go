@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/flow"
 	"github.com/gatehouse-auth/gatehouse/mail"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
 	"github.com/gatehouse-auth/gatehouse/social"
@@ -25,6 +26,8 @@ type Stores struct {
 	// Social tests create their users through Users.
 	Social social.Store
 	Outbox mail.OutboxStore // its Atomic tests also need Users
+	// MFA tests create their users through Users and run its Atomic.
+	MFA mfa.Store
 }
 
 // Run runs the conformance suite. open is called once per subtest and must
@@ -54,6 +57,15 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 			s := open(t)
 			if s.Social == nil || s.Users == nil {
 				t.Skip("no social.Store")
+			}
+			tc.fn(t, s)
+		})
+	}
+	for _, tc := range mfaTests {
+		t.Run("MFA/"+tc.name, func(t *testing.T) {
+			s := open(t)
+			if s.MFA == nil || s.Users == nil {
+				t.Skip("no mfa.Store")
 			}
 			tc.fn(t, s)
 		})
