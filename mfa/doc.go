@@ -1,10 +1,12 @@
 // Package mfa holds the factors of two-factor authentication, as
 // django-allauth's mfa app defines them: TOTP (RFC 6238) and recovery
 // codes. It is the first part of the two-factor issue: the factors and
-// their checks, with no net/http and no store. The login stage, the pages
-// at /accounts/2fa/, the store of authenticators, trusted browsers, the
-// CLI and the import from allauth are not built yet; nothing in Gatehouse
-// asks for a second factor today.
+// their checks, with no net/http, and the contract of their store (Store,
+// Authenticator; *sqlstore.DB implements it): a user's authenticators, a
+// compare-and-set on their data, and the used TOTP steps that refuse a
+// replayed code on every instance. The login stage, the pages at
+// /accounts/2fa/, trusted browsers, the CLI and the import from allauth
+// are not built yet; nothing in Gatehouse asks for a second factor today.
 //
 // A TOTP secret is 160 random bits in base32 (allauth's format, which
 // authenticator apps read from an otpauth:// URI or its QR code). Check

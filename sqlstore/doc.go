@@ -1,7 +1,8 @@
 // Package sqlstore keeps Gatehouse's users, groups, permissions, email
-// addresses, sessions, rate-limit counters, flows and mail outbox in SQL: one
-// *DB implements user.Store, session.Store, ratelimit.Store, flow.Store and
-// mail.OutboxStore (a mail.Queue) over database/sql, on SQLite
+// addresses, sessions, rate-limit counters, flows, mail outbox, social
+// accounts and two-factor authenticators in SQL: one *DB implements
+// user.Store, session.Store, ratelimit.Store, flow.Store, social.Store,
+// mfa.Store and mail.OutboxStore (a mail.Queue) over database/sql, on SQLite
 // (modernc.org/sqlite, pure Go, the embedded default) and PostgreSQL
 // (github.com/jackc/pgx/v5 through its database/sql driver).
 //
