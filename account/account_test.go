@@ -372,6 +372,6 @@ var testKeys = func() *keys.Ring {
 type plainNotices struct{}
 
 func (plainNotices) Render(n account.Notice) (*mail.Message, error) {
-	line := fmt.Sprintf("kind=%s key=%s code=%s valid=%s ", n.Kind, n.Key, n.Code, n.ValidFor)
+	line := fmt.Sprintf("kind=%s key=%s code=%s valid=%s new=%s ", n.Kind, n.Key, n.Code, n.ValidFor, n.NewEmail)
 	return &mail.Message{To: []string{n.To}, Subject: line, Text: line}, nil
 }

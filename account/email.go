@@ -221,7 +221,19 @@ func (s *Service) MakePrimaryEmail(ctx context.Context, u *user.User, sess *sess
 		return fieldErr("email", CodeEmailUnverifiedPrimary, nil)
 	}
 	old := u.Email
-	if err := s.Users.SetPrimaryEmail(ctx, u.ID, target.Email); err != nil {
+	// The former primary address is told, in the same transaction: if it
+	// was not its owner, a reset through it (still a verified address of
+	// the account) takes the account back.
+	err = s.atomic(ctx, func(tx user.Store, q mail.Queue) error {
+		if err := tx.SetPrimaryEmail(ctx, u.ID, target.Email); err != nil {
+			return err
+		}
+		if old == "" || user.CanonicalEmail(old) == user.CanonicalEmail(target.Email) {
+			return nil
+		}
+		return s.send(ctx, q, Notice{Kind: NoticeEmailChanged, To: old, User: u, Lang: mailLang(u, c), NewEmail: target.Email})
+	})
+	if err != nil {
 		return fmt.Errorf("account: primary email: %w", err)
 	}
 	u.Email = target.Email

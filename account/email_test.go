@@ -193,3 +193,37 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestMakePrimaryTellsTheFormerAddress: making another verified address
+// primary mails the former primary address that the account's mail now
+// goes elsewhere (D8); making the primary address primary again mails
+// nothing.
+func TestMakePrimaryTellsTheFormerAddress(t *testing.T) {
+	db := testdb.SQLite(t)
+	s, _ := newService(db)
+	now := time.Now()
+	s.Now = func() time.Time { return now }
+	ctx := context.Background()
+	c := account.Client{IP: "203.0.113.41"}
+	u := userOf(s.Signup(ctx, account.SignupInput{Username: "dora", Email: "dora@example.com", Password1: pw, Password2: pw}, c))
+	must(t, db.VerifyEmail(ctx, u.ID, "dora@example.com"))
+	must(t, db.AddEmail(ctx, &user.EmailAddress{UserID: u.ID, Email: "dora@example.org", Verified: true}))
+	sess := newSession(t, db, u, now)
+	before := len(queued(t, db))
+	must(t, s.MakePrimaryEmail(ctx, u, sess, "dora@example.com", c))
+	if n := len(queued(t, db)); n != before {
+		t.Fatalf("making the primary address primary queued %d mails", n-before)
+	}
+	must(t, s.MakePrimaryEmail(ctx, u, sess, "dora@example.org", c))
+	msgs := queued(t, db)
+	if len(msgs) != before+1 {
+		t.Fatalf("%d mails queued, want 1", len(msgs)-before)
+	}
+	m := msgs[len(msgs)-1]
+	if m.To[0] != "dora@example.com" || !strings.Contains(m.Subject, "kind=email_changed") || !strings.Contains(m.Subject, "dora@example.org") {
+		t.Fatalf("the notice: to %v, %q", m.To, m.Subject)
+	}
+	if got, _ := db.User(ctx, u.ID); got.Email != "dora@example.org" {
+		t.Fatalf("users.email = %q", got.Email)
+	}
+}

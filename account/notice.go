@@ -44,6 +44,9 @@ const (
 	// NoticeEmailChangeRequested tells the current address of a change to
 	// NewEmail, with a link key that cancels it.
 	NoticeEmailChangeRequested NoticeKind = "email_change_requested"
+	// NoticeEmailChanged tells the former primary address that NewEmail
+	// became the account's primary address.
+	NoticeEmailChanged NoticeKind = "email_changed"
 )
 
 // Notice is one mail to render: its kind, the address, the user it concerns

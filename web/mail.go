@@ -165,7 +165,7 @@ func (m *MailRenderer) link(n account.Notice) string {
 		return m.siteURL + "/accounts/login/code/confirm/"
 	case account.NoticeEmailChangeRequested:
 		return m.siteURL + "/accounts/email/cancel/" + n.Key + "/"
-	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged:
+	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged, account.NoticeEmailChanged:
 		return m.siteURL + "/accounts/password/reset/"
 	}
 	return m.siteURL + "/"
