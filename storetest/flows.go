@@ -10,10 +10,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-type flowTest struct {
-	name string
-	fn   func(t *testing.T, s flow.Store)
-}
+type flowTest = storeTest[flow.Store]
 
 var flowTests = []flowTest{
 	{"SaveFindTake", testFlowSaveFindTake},

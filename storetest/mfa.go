@@ -14,10 +14,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-type mfaTest struct {
-	name string
-	fn   func(t *testing.T, s Stores)
-}
+type mfaTest = storeTest[Stores]
 
 var mfaTests = []mfaTest{
 	{"AddRoundTrip", testMFAAdd},

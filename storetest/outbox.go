@@ -12,10 +12,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-type outboxTest struct {
-	name string
-	fn   func(t *testing.T, s Stores)
-}
+type outboxTest = storeTest[Stores]
 
 var outboxTests = []outboxTest{
 	{"RoundTrip", testOutboxRoundTrip},

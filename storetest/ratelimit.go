@@ -9,10 +9,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 )
 
-type limitTest struct {
-	name string
-	fn   func(t *testing.T, s ratelimit.Store)
-}
+type limitTest = storeTest[ratelimit.Store]
 
 var limitTests = []limitTest{
 	{"HitAndCount", testHitCount},

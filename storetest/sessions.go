@@ -9,10 +9,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/session"
 )
 
-type sessionTest struct {
-	name string
-	fn   func(t *testing.T, s Stores)
-}
+type sessionTest = storeTest[Stores]
 
 var sessionTests = []sessionTest{
 	{"RoundTrip", testSessionRoundTrip},

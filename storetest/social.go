@@ -10,10 +10,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
-type socialTest struct {
-	name string
-	fn   func(t *testing.T, s Stores)
-}
+type socialTest = storeTest[Stores]
 
 var socialTests = []socialTest{
 	{"Accounts", testSocialAccounts},

@@ -34,76 +34,39 @@ type Stores struct {
 // return stores over a fresh, empty database (cleaned up with t.Cleanup).
 func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Helper()
-	for _, tc := range userTests {
-		t.Run("Users/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Users == nil {
-				t.Skip("no user.Store")
-			}
-			tc.fn(t, s.Users)
-		})
-	}
-	for _, tc := range sessionTests {
-		t.Run("Sessions/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Sessions == nil {
-				t.Skip("no session.Store")
-			}
-			tc.fn(t, s)
-		})
-	}
-	for _, tc := range socialTests {
-		t.Run("Social/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Social == nil || s.Users == nil {
-				t.Skip("no social.Store")
-			}
-			tc.fn(t, s)
-		})
-	}
-	for _, tc := range mfaTests {
-		t.Run("MFA/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.MFA == nil || s.Users == nil {
-				t.Skip("no mfa.Store")
+	runGroup(t, open, "Users", "user.Store", userTests, func(s Stores) (user.Store, bool) { return s.Users, s.Users != nil })
+	runGroup(t, open, "Sessions", "session.Store", sessionTests, func(s Stores) (Stores, bool) { return s, s.Sessions != nil })
+	runGroup(t, open, "Social", "social.Store", socialTests, func(s Stores) (Stores, bool) { return s, s.Social != nil && s.Users != nil })
+	runGroup(t, open, "MFA", "mfa.Store", mfaTests, func(s Stores) (Stores, bool) { return s, s.MFA != nil && s.Users != nil })
+	runGroup(t, open, "Flows", "flow.Store", flowTests, func(s Stores) (flow.Store, bool) { return s.Flows, s.Flows != nil })
+	runGroup(t, open, "Outbox", "mail.OutboxStore", outboxTests, func(s Stores) (Stores, bool) { return s, s.Outbox != nil })
+	runGroup(t, open, "RateLimit", "ratelimit.Store", limitTests, func(s Stores) (ratelimit.Store, bool) { return s.Limits, s.Limits != nil })
+}
+
+// storeTest is one conformance test of the store S that it takes.
+type storeTest[S any] struct {
+	name string
+	fn   func(t *testing.T, s S)
+}
+
+// runGroup runs tests as subtests "<prefix>/<name>", each over fresh
+// stores from open; pick says whether they hold what the group tests (a
+// subtest without it is skipped, naming what is missing).
+func runGroup[S any](t *testing.T, open func(t *testing.T) Stores, prefix, what string, tests []storeTest[S], pick func(Stores) (S, bool)) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(prefix+"/"+tc.name, func(t *testing.T) {
+			s, ok := pick(open(t))
+			if !ok {
+				t.Skip("no " + what)
 			}
 			tc.fn(t, s)
-		})
-	}
-	for _, tc := range flowTests {
-		t.Run("Flows/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Flows == nil {
-				t.Skip("no flow.Store")
-			}
-			tc.fn(t, s.Flows)
-		})
-	}
-	for _, tc := range outboxTests {
-		t.Run("Outbox/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Outbox == nil {
-				t.Skip("no mail.OutboxStore")
-			}
-			tc.fn(t, s)
-		})
-	}
-	for _, tc := range limitTests {
-		t.Run("RateLimit/"+tc.name, func(t *testing.T) {
-			s := open(t)
-			if s.Limits == nil {
-				t.Skip("no ratelimit.Store")
-			}
-			tc.fn(t, s.Limits)
 		})
 	}
 }
 
 // userTest is one test of a user.Store.
-type userTest struct {
-	name string
-	fn   func(t *testing.T, s user.Store)
-}
+type userTest = storeTest[user.Store]
 
 var userTests = []userTest{
 	{"RoundTrip", testUserRoundTrip},
