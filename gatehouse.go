@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
 	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/mail"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/session"
@@ -89,6 +90,18 @@ type Config struct {
 	SocialHooks social.Hooks
 	// NoSocial turns social login off even when Store supports it.
 	NoSocial bool
+	// MFA tunes two-factor authentication (package mfa, allauth's MFA_*
+	// settings): supported factors, TOTP and recovery-code shapes, trusted
+	// browsers, who must use it. It is on when Store also keeps
+	// authenticators (mfa.Store; *sqlstore.DB does): every login of a user
+	// with an authenticator app then passes its stage, and the pages under
+	// /accounts/2fa/ manage the factors. New refuses a configuration that
+	// mfa.Service.CheckConfig refuses.
+	MFA mfa.Config
+	// NoMFA turns two-factor authentication off even when Store supports
+	// it (a user's factors are then not asked for: only for a site that
+	// checks them itself).
+	NoMFA bool
 	// Session tunes sessions (timeouts, cookie name).
 	Session session.Config
 	// Backends are extra permission backends consulted after the model
@@ -134,6 +147,7 @@ type Gatehouse struct {
 	sessions *session.Manager
 	web      *web.Handlers
 	social   *social.Service
+	mfa      *mfa.Service
 	backends user.Backends
 	ip       clientip.Resolver
 	handler  http.Handler
@@ -234,13 +248,25 @@ func New(cfg Config) (*Gatehouse, error) {
 			return nil, fmt.Errorf("gatehouse: Config.Social: %w", err)
 		}
 	}
+	if st, ok := cfg.Store.(mfa.Store); ok && !cfg.NoMFA {
+		mc := cfg.MFA
+		if mc.TOTP.Issuer == "" {
+			mc.TOTP.Issuer = name
+		}
+		g.mfa = &mfa.Service{Account: g.account, Store: st, Config: mc}
+		if err := g.mfa.CheckConfig(); err != nil {
+			return nil, fmt.Errorf("gatehouse: Config.MFA: %w", err)
+		}
+		// A copy, so that the stages of the caller's Hooks … stay its own.
+		g.account.Stages = append(slices.Clip(g.account.Stages), g.mfa.Stages()...)
+	}
 	g.sessions = session.NewManager(cfg.Store, cfg.Session)
 	g.loaders = authctx.Loaders{Perms: g.perms, Groups: g.groups}
 	g.backends = append(user.Backends{user.ModelBackend{}}, cfg.Backends...)
 	w, err := web.New(web.Options{
 		Account: g.account, Sessions: g.sessions, ClientIP: g.ip, SecretKey: cfg.SecretKey, SecretKeyFallbacks: cfg.SecretKeyFallbacks,
 		Perms:  func(r *http.Request, perm string) bool { return g.HasPerm(r.Context(), perm, nil) },
-		Social: g.social, Generation: g.pageGeneration(),
+		Social: g.social, MFA: g.mfa, Generation: g.pageGeneration(),
 		Override: cfg.Templates, Stylesheets: cfg.Stylesheets, SiteName: cfg.SiteName,
 		LoginURL: cfg.LoginURL, LoginRedirect: cfg.LoginRedirect, Demo: cfg.Demo, StaticPrefix: cfg.StaticPrefix,
 		SiteURL: cfg.SiteURL, MailFrom: cfg.MailFrom, SecureCookies: secure, Log: cfg.Logger, Now: cfg.Now,
@@ -294,6 +320,11 @@ func (g *Gatehouse) pageGeneration() func(context.Context) (int64, error) {
 	}
 	return gs.AuthGeneration
 }
+
+// MFA returns two-factor authentication's service (factors, the flows the
+// pages drive), or nil when it is off (Config.NoMFA, or a Store that does
+// not keep authenticators).
+func (g *Gatehouse) MFA() *mfa.Service { return g.mfa }
 
 // Social returns social login's service (apps, connections, the flows
 // the pages drive), or nil when social login is off (Config.NoSocial, or

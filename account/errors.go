@@ -138,3 +138,7 @@ func HasCode(err error, code string) bool {
 func fieldErr(field, code string, params map[string]any) *Error {
 	return &Error{Code: code, Field: field, Params: params}
 }
+
+// FieldError returns the problem code on form field field, for flows built
+// on the account's (the second factor's code field).
+func FieldError(field, code string) *Error { return fieldErr(field, code, nil) }

@@ -14,3 +14,10 @@ func (s *Service) event(ctx context.Context, name string, userID int64, c Client
 	attrs := append([]any{"event", name, "user_id", userID, "ip", c.IP}, kv...)
 	s.log().Log(ctx, slog.LevelInfo, name, attrs...)
 }
+
+// Event writes the security log line of an event of a flow built on the
+// account's (the second factor's: mfa_added, mfa_removed, mfa_failed …),
+// as the account's own events are written. Never a code or secret in kv.
+func (s *Service) Event(ctx context.Context, name string, userID int64, c Client, kv ...any) {
+	s.event(ctx, name, userID, c, kv...)
+}

@@ -47,6 +47,18 @@ const (
 	// NoticeEmailChanged tells the former primary address that NewEmail
 	// became the account's primary address.
 	NoticeEmailChanged NoticeKind = "email_changed"
+	// NoticeTOTPActivated tells the user an authenticator app was added
+	// as a second factor.
+	NoticeTOTPActivated NoticeKind = "totp_activated"
+	// NoticeTOTPDeactivated tells the user their authenticator app (and
+	// with it two-factor authentication) was removed.
+	NoticeTOTPDeactivated NoticeKind = "totp_deactivated"
+	// NoticeRecoveryCodesGenerated tells the user a new set of recovery
+	// codes replaced the old one.
+	NoticeRecoveryCodesGenerated NoticeKind = "recovery_codes_generated"
+	// NoticeRecoveryCodeUsed tells the user a recovery code was used;
+	// Count is how many are left.
+	NoticeRecoveryCodeUsed NoticeKind = "recovery_code_used"
 )
 
 // Notice is one mail to render: its kind, the address, the user it concerns
@@ -68,6 +80,8 @@ type Notice struct {
 	ValidFor time.Duration
 	// NewEmail is the address a change of address goes to.
 	NewEmail string
+	// Count is how many recovery codes are left (NoticeRecoveryCodeUsed).
+	Count int
 }
 
 // Notices renders account mails. The HTML pages' package implements it
@@ -136,4 +150,18 @@ func userID(u *user.User) int64 {
 		return 0
 	}
 	return u.ID
+}
+
+// Notify renders n and queues it on q, a queue bound to the caller's
+// store transaction, or on Service.Mail when q is nil: the mail of a flow
+// built on the account's (the second factor's notices). n.Lang defaults
+// to the user's language, else c's.
+func (s *Service) Notify(ctx context.Context, q mail.Queue, n Notice, c Client) error {
+	if q == nil {
+		q = s.Mail
+	}
+	if n.Lang == "" {
+		n.Lang = mailLang(n.User, c)
+	}
+	return s.send(ctx, q, n)
 }

@@ -231,3 +231,7 @@ func limited(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == CodeTooManyAttempts
 }
+
+// UserLimitKey is the login_failed key of user id's account, for flows
+// built on the account's that spend its lock (a wrong second factor).
+func UserLimitKey(id int64) string { return userKey(id) }

@@ -106,3 +106,16 @@ func (s *Service) EndSessions(ctx context.Context, u *user.User, cur *session.Se
 	s.log().Info("sessions ended", "event", "session_revoke", "user_id", u.ID, "all", id == "", "ip", c.IP)
 	return nil
 }
+
+// Reauthenticated records on sess that its user proved who they are again
+// by a factor checked elsewhere (a second factor, a provider), so
+// sensitive actions are allowed for ReauthenticationTimeout; method names
+// the factor in the log.
+func (s *Service) Reauthenticated(ctx context.Context, u *user.User, sess *session.Session, method string, c Client) error {
+	sess.AuthAt = s.now().UTC().Truncate(time.Microsecond)
+	if err := s.Sessions.Save(ctx, *sess); err != nil {
+		return fmt.Errorf("account: reauthenticate: %w", err)
+	}
+	s.log().Info("reauthenticated", "event", "reauthenticated", "method", method, "user_id", u.ID, "ip", c.IP)
+	return nil
+}

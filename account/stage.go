@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/flow"
@@ -29,8 +30,15 @@ type Login struct {
 	Email string `json:"e,omitempty"`
 	// StartedAt is when the first factor was proved.
 	StartedAt time.Time `json:"t"`
-	// Done lists the optional stages the user chose to skip for now.
+	// Skipped lists the optional stages the user chose to skip for now.
 	Skipped []string `json:"s,omitempty"`
+	// Passed lists the stages of Service.Stages this login passed (a
+	// second factor …): a plug-in stage records it with Pass and reads it
+	// with HasPassed.
+	Passed []string `json:"ps,omitempty"`
+	// Challenge names the current challenge of a plug-in stage (the MFA
+	// stage counts wrong codes against it); "" when none.
+	Challenge string `json:"ch,omitempty"`
 
 	// phantom marks the stand-in a signup with a taken address gets when
 	// enumeration prevention is on: it passes for a fresh signup and never
@@ -47,6 +55,16 @@ type Login struct {
 // User returns the user logging in (nil for the stand-in of a signup with
 // a taken address).
 func (l *Login) User() *user.User { return l.user }
+
+// Pass records that l passed stage name.
+func (l *Login) Pass(name string) {
+	if !slices.Contains(l.Passed, name) {
+		l.Passed = append(l.Passed, name)
+	}
+}
+
+// HasPassed reports whether l passed stage name (Pass).
+func (l *Login) HasPassed(name string) bool { return slices.Contains(l.Passed, name) }
 
 // Stage is a step a login must pass before its session starts (allauth's
 // login stages): a verified email, later a second factor. Pending reports

@@ -241,3 +241,18 @@ func (s *Service) ConfirmEmail(ctx context.Context, key string, c Client) (*Conf
 	}
 	return cf, s.markVerified(ctx, cf.User.ID, cf.Email, c)
 }
+
+// HasUnverifiedEmail reports whether one of the user's addresses is not
+// verified (the second factor refuses enrolment then, SECURITY.md R7).
+func (s *Service) HasUnverifiedEmail(ctx context.Context, userID int64) (bool, error) {
+	es, err := s.Users.Emails(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range es {
+		if !e.Verified {
+			return true, nil
+		}
+	}
+	return false, nil
+}

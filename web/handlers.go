@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -71,6 +72,11 @@ type Options struct {
 	// form, the cancelled and error pages), and the login and signup pages
 	// show a button per configured app. Nil: no social login.
 	Social *social.Service
+	// MFA is two-factor authentication: with it the pages serve
+	// /accounts/2fa/ (the overview, the second factor's login stage,
+	// reauthentication by a factor, trusting the browser, adding and
+	// removing an authenticator app, recovery codes). Nil: none.
+	MFA *mfa.Service
 	// Generation returns a number that moves whenever a stored social app
 	// changes (the root package passes the store's auth generation). With
 	// it the login and signup pages stay in the anonymous page cache while
