@@ -16,9 +16,9 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/authctx"
 	"github.com/gatehouse-auth/gatehouse/internal/clientip"
 	"github.com/gatehouse-auth/gatehouse/internal/keys"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/password"
 	"github.com/gatehouse-auth/gatehouse/session"
-	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
