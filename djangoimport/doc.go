@@ -34,4 +34,13 @@
 // reason (ReasonLinkedToOther). Social tokens
 // (socialaccount.socialtoken) are not carried over: the next login gets new
 // ones.
+//
+// django-allauth's two-factor authenticators (mfa.authenticator, from
+// dumpdata ... mfa) come over too, under the site's key ring
+// (Options.MFAKeys): a TOTP secret sealed, so the user's authenticator
+// app keeps working, and the recovery codes not used yet, derived from
+// allauth's seed as allauth does (Options.RecoveryCodeCount, _Digits) and
+// kept as keyed hashes. Data a custom adapter encrypt() changed is skipped
+// with the reason (ReasonEncrypted), as are WebAuthn authenticators, for
+// now (ReasonWebAuthn).
 package djangoimport

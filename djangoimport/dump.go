@@ -37,6 +37,8 @@ type dump struct {
 	// socialApps and socialAccounts are allauth's socialaccount app.
 	socialApps     []socialAppRec
 	socialAccounts []socialAccountRec
+	// authenticators are allauth's mfa app.
+	authenticators []authenticatorRec
 	// other counts records of models that are not imported, by model;
 	// otherOrder keeps the order in which they were first seen.
 	other      map[string]int
@@ -170,6 +172,8 @@ func (d *dump) add(i int, model, userModel string, rec rawRecord, loc *time.Loca
 		return d.addSocialApp(i, rec.Fields)
 	case KindSocialAccount:
 		return d.addSocialAccount(i, rec.Fields, loc, now)
+	case KindAuthenticator:
+		return d.addAuthenticator(i, rec.Fields, loc, now)
 	default:
 		if len(model) > 100 {
 			model = strings.ToValidUTF8(model[:100], "") + "…"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
@@ -48,6 +49,32 @@ type Options struct {
 	// and nothing is written. The default, nil, skips such apps
 	// (ReasonNoSealer): a secret is never stored in plain text.
 	SealSecret func(*social.App) (string, error)
+	// MFAKeys returns the site's key ring, under which allauth's
+	// two-factor authenticators are stored: TOTP secrets sealed
+	// (mfa.SealTOTPSecret), recovery codes hashed (mfa.RecoveryKey). It is
+	// called once, when the first authenticator needs it; an error stops
+	// the import and nothing is written. The default, nil, skips the
+	// authenticators (ReasonNoMFAKeys).
+	MFAKeys func() (*keys.Ring, error)
+	// RecoveryCodeCount and RecoveryCodeDigits are allauth's
+	// MFA_RECOVERY_CODE_COUNT and MFA_RECOVERY_CODE_DIGITS of the site the
+	// dump comes from, which derive its recovery codes from their seed.
+	// The defaults are allauth's, 10 and 8.
+	RecoveryCodeCount, RecoveryCodeDigits int
+}
+
+func (o *Options) recoveryCodeCount() int {
+	if o.RecoveryCodeCount <= 0 {
+		return 10
+	}
+	return o.RecoveryCodeCount
+}
+
+func (o *Options) recoveryCodeDigits() int {
+	if o.RecoveryCodeDigits <= 0 {
+		return 8
+	}
+	return o.RecoveryCodeDigits
 }
 
 func (o *Options) location() *time.Location {
@@ -74,7 +101,10 @@ var errDryRun = errors.New("djangoimport: dry run")
 // memberships, grants and allauth email addresses to store, in one
 // store.Atomic transaction; and, when the store is also a social.Store
 // (as *sqlstore.DB is), allauth's provider apps, their secrets sealed by
-// Options.SealSecret, and the users' links to provider accounts.
+// Options.SealSecret, and the users' links to provider accounts; and, when
+// it is also an mfa.Store, allauth's two-factor authenticators (mfa app):
+// TOTP secrets sealed and the unused recovery codes hashed under the ring
+// of Options.MFAKeys (WebAuthn ones are not imported yet).
 //
 // Password hashes are copied exactly as Django stored them, so every user
 // logs in with their old password (through a password.Set that accepts the
@@ -150,6 +180,8 @@ type importer struct {
 	primary   map[int64]bool
 	// ss is the store as a social.Store; nil when it is not one.
 	ss social.Store
+	// ring is what Options.MFAKeys returned, once an authenticator needed it.
+	ring *keys.Ring
 }
 
 func newImporter(ctx context.Context, s user.Store, d *dump, opts *Options, userKind string) *importer {
@@ -171,7 +203,7 @@ func (im *importer) run() error {
 	im.countOthers()
 	steps := []func() error{im.importPermissions, im.importGroups, im.importUsers,
 		im.importMemberships, im.importUserPermissions, im.importEmails, im.importUserEmails,
-		im.importSocialApps, im.importSocialAccounts}
+		im.importSocialApps, im.importSocialAccounts, im.importAuthenticators}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

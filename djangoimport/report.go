@@ -20,6 +20,7 @@ const (
 	KindEmailAddress    = "account.emailaddress"
 	KindSocialApp       = "socialaccount.socialapp"     // a provider app (client id and secret)
 	KindSocialAccount   = "socialaccount.socialaccount" // a user's link to a provider account
+	KindAuthenticator   = "mfa.authenticator"           // a two-factor authenticator (allauth's mfa app)
 )
 
 // Reasons for skipping that a Report gives. Others name a missing reference
@@ -61,6 +62,26 @@ const (
 	// ReasonUsernameTaken: another user has the same canonical username
 	// ("Bob" and "bob"): Django allowed both, Gatehouse does not.
 	ReasonUsernameTaken = "username taken by another user (same canonical form)"
+	// ReasonNoMFAStore: the store given to Import does not implement
+	// mfa.Store, so authenticators have nowhere to go.
+	ReasonNoMFAStore = "the store keeps no two-factor authenticators"
+	// ReasonNoMFAKeys: an authenticator, and no Options.MFAKeys to seal
+	// its secret or hash its codes with.
+	ReasonNoMFAKeys = "no secret key to seal two-factor secrets with"
+	// ReasonWebAuthn: allauth's passkeys and security keys.
+	ReasonWebAuthn = "webauthn authenticators are imported by a later release"
+	// ReasonEncrypted: a TOTP secret that is not base32 of 16 bytes or
+	// more, or recovery-code data with neither a hex seed nor digit codes:
+	// the site's adapter had a custom encrypt(); decrypt the data in the
+	// dump first.
+	ReasonEncrypted = "not allauth's plain data: a custom adapter encrypt()? (decrypt it in the dump first)"
+	// ReasonNoTOTP: recovery codes of a user who has no authenticator app
+	// in the store or the file (its other factor was a WebAuthn one, not
+	// imported yet): Gatehouse's recovery codes back up an app.
+	ReasonNoTOTP = "recovery codes of a user without an authenticator app"
+	// ReasonAuthenticatorRepeated: a second authenticator of one type for
+	// one user: the first in the file is imported.
+	ReasonAuthenticatorRepeated = "another authenticator of the same type for the user comes first"
 	// ReasonEmailTaken: the address belongs to another user.
 	ReasonEmailTaken = "email belongs to another user"
 )
@@ -174,7 +195,8 @@ type tally struct {
 }
 
 var kindOrder = []string{KindContentType, KindPermission, KindGroup, KindGroupPermission,
-	KindUser, KindMembership, KindUserPermission, KindEmailAddress, KindUserEmail, KindSocialApp, KindSocialAccount}
+	KindUser, KindMembership, KindUserPermission, KindEmailAddress, KindUserEmail, KindSocialApp, KindSocialAccount,
+	KindAuthenticator}
 
 func newTally() *tally { return &tally{counts: map[string]*Count{}} }
 
