@@ -2,11 +2,12 @@ package web
 
 import (
 	"html/template"
+	"strings"
 	"unicode"
 )
 
 // pageFuncs are the functions templates may call besides the built-ins.
-var pageFuncs = template.FuncMap{"field": fieldOf, "initial": initial}
+var pageFuncs = template.FuncMap{"field": fieldOf, "initial": initial, "hasPrefix": strings.HasPrefix}
 
 // initial is the first letter of s, upper-cased (a provider's monogram on
 // its icon): {{initial .Name}}.

@@ -157,6 +157,9 @@ func New(opts Options) (*Handlers, error) {
 	if opts.Demo {
 		h.urls.Secret = "/secret/"
 	}
+	if opts.MFA != nil {
+		h.urls.MFA = mfaBase
+	}
 	if opts.Social != nil {
 		h.urls.Connections = "/accounts/3rdparty/"
 		h.socialCSP = socialPageCSP(opts.SiteURL)
@@ -228,6 +231,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /accounts/email/cancel/{key}/", noReferrer(h.emailCancel))
 	mux.HandleFunc("POST /accounts/email/cancel/{key}/", noReferrer(h.emailCancel))
 	h.registerSocial(mux)
+	h.registerMFA(mux)
 	mux.HandleFunc("POST /i18n/setlang/", h.setLang)
 	if h.opts.Demo {
 		mux.HandleFunc("GET /{$}", h.home)

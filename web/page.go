@@ -73,6 +73,7 @@ type URLs struct {
 	PasswordSet    string // "/accounts/password/set/"
 	Inactive       string // "/accounts/inactive/"
 	Connections    string // "/accounts/3rdparty/" ("" without social login)
+	MFA            string // "/accounts/2fa/" ("" without two-factor authentication)
 	Secret         string // the demo's permission-protected page ("" without Demo)
 }
 

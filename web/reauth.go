@@ -42,12 +42,18 @@ type ReauthData struct {
 	// Social are the buttons of the providers connected to the user: a
 	// login there reauthenticates too.
 	Social []social.Button
+	// MFA is the page that reauthenticates with a code from the user's
+	// authenticator app ("" when the user has none).
+	MFA string
 }
 
 // resumers are the handlers whose POSTs a reauthentication may resume, by
 // path: only the pages that ask for one.
 func (h *Handlers) resumers() map[string]http.HandlerFunc {
 	m := map[string]http.HandlerFunc{h.urls.Sessions: h.sessions, h.urls.Email: h.email, h.urls.PasswordSet: h.passwordSet}
+	if h.opts.MFA != nil {
+		m[mfaActivatePath], m[mfaDeactivatePath], m[mfaGeneratePath] = h.mfaActivate, h.mfaDeactivate, h.mfaGenerate
+	}
 	if h.opts.Social != nil {
 		m[h.urls.Connections] = h.socialConnections
 	}
@@ -86,6 +92,14 @@ func (h *Handlers) reauthenticate(w http.ResponseWriter, r *http.Request) {
 	p.Form = &Form{}
 	d := ReauthData{ByCode: !u.HasUsablePassword(), Email: u.Email, CodeSent: flowToken(r, reauthCodeCookie) != "",
 		Social: h.reauthButtons(r, u)}
+	if h.opts.MFA != nil {
+		if st, err := h.opts.MFA.Status(ctx, u); err != nil {
+			h.internalError(w, r, "reauthenticate: 2fa", err)
+			return
+		} else if st.Enabled() {
+			d.MFA = mfaReauthPath
+		}
+	}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Data = d

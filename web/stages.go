@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/internal/safenext"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -14,7 +15,20 @@ func (h *Handlers) stageURL(name string) string {
 	if name == account.StageVerifyEmail {
 		return h.urls.ConfirmEmail
 	}
-	return h.opts.StageURLs[name]
+	if u := h.opts.StageURLs[name]; u != "" {
+		return u
+	}
+	if h.opts.MFA != nil {
+		switch name {
+		case mfa.StageEnrol:
+			return mfaActivatePath
+		case mfa.StageAuthenticate:
+			return mfaAuthenticatePath
+		case mfa.StageTrust:
+			return mfaTrustPath
+		}
+	}
+	return ""
 }
 
 // continueLogin takes a login whose first factor passed on to its next
@@ -27,6 +41,25 @@ func (h *Handlers) continueLogin(w http.ResponseWriter, r *http.Request, l *acco
 	if err != nil {
 		h.internalError(w, r, "login: stages", err)
 		return
+	}
+	if st != nil && st.Name() == mfa.StageAuthenticate {
+		// A browser its user trusts skips the second factor.
+		if ok, err := h.passTrusted(r, l); err != nil {
+			h.internalError(w, r, "login: trusted browser", err)
+			return
+		} else if ok {
+			if st, err = acc.NextStage(ctx, l); err != nil {
+				h.internalError(w, r, "login: stages", err)
+				return
+			}
+			if token != "" && st == nil {
+				// FinishLogin reads the login from its flow: it must hold the pass.
+				if _, err := acc.SaveLogin(ctx, token, l); err != nil {
+					h.internalError(w, r, "login: save", err)
+					return
+				}
+			}
+		}
 	}
 	if st == nil && !l.Phantom {
 		var u *user.User

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"html/template"
 	"os"
 	"path"
@@ -57,7 +58,7 @@ func pageCases(l *Localizer) []pageCase {
 				Logout: "/accounts/logout/", PasswordChange: "/accounts/password/change/", SetLang: "/i18n/setlang/", Secret: "/secret/",
 				Sessions: "/accounts/sessions/", PasswordReset: "/accounts/password/reset/",
 				ConfirmEmail: "/accounts/confirm-email/", Reauthenticate: "/accounts/reauthenticate/",
-				Email: "/accounts/email/", PasswordSet: "/accounts/password/set/"},
+				Email: "/accounts/email/", PasswordSet: "/accounts/password/set/", MFA: "/accounts/2fa/"},
 		}
 	}
 	withForm := func(p Page, f *Form) Page { p.Form = f; return p }
@@ -283,6 +284,71 @@ func pageCases(l *Localizer) []pageCase {
 			p.Data = ReauthData{ByCode: true, CodeSent: true, Email: "alice@example.com"}
 			return p
 		}()},
+		{"reauthenticate with mfa", func() Page {
+			p := withNext(withForm(base("reauthenticate", testUser), &Form{}), "/accounts/2fa/totp/deactivate/")
+			p.Data = ReauthData{MFA: "/accounts/2fa/reauthenticate/"}
+			return p
+		}()},
+		{"mfa_index off", func() Page {
+			p := base("mfa_index", testUser)
+			p.Data = MFAIndexData{Status: &mfa.Status{}, RecoverySupported: true}
+			return p
+		}()},
+		{"mfa_index on", func() Page {
+			p := base("mfa_index", testUser)
+			st := &mfa.Status{TOTP: &mfa.Authenticator{ID: 1}, Recovery: &mfa.Authenticator{ID: 2}, RecoveryLeft: 7, Total: 10}
+			p.Data = MFAIndexData{Status: st, RecoverySupported: true, Added: "2026-12-01 10:00 UTC", LastUsed: "2026-12-06 09:00 UTC"}
+			return p
+		}()},
+		{"mfa_index required", func() Page {
+			p := base("mfa_index", testUser)
+			p.Data = MFAIndexData{Status: &mfa.Status{TOTP: &mfa.Authenticator{ID: 1}, Required: true}, Added: "2026-12-01 10:00 UTC"}
+			return p
+		}()},
+		{"mfa_authenticate", func() Page {
+			p := withForm(base("mfa_authenticate", nil), &Form{Errors: map[string][]string{"code": {"The code is not correct."}}})
+			p.Data = MFAAuthenticateData{Recovery: true}
+			return p
+		}()},
+		{"mfa_reauthenticate", func() Page {
+			p := withNext(withForm(base("mfa_reauthenticate", testUser), &Form{}), "/accounts/2fa/totp/deactivate/")
+			p.Data = MFAReauthData{Recovery: true}
+			return p
+		}()},
+		{"mfa_trust", func() Page { p := base("mfa_trust", nil); p.Data = MFATrustData{Days: 14}; return p }()},
+		{"mfa_totp_activate", func() Page {
+			p := withForm(base("mfa_totp_activate", testUser), &Form{})
+			p.Data = MFAActivateData{Secret: "JBSW Y3DP EHPK 3PXP", State: "c3RhdGU", QR: "data:image/png;base64,iVBORw0KGgo="}
+			return p
+		}()},
+		{"mfa_totp_activate at login", func() Page {
+			p := withForm(base("mfa_totp_activate", nil), &Form{})
+			p.Data = MFAActivateData{Secret: "JBSW Y3DP EHPK 3PXP", State: "c3RhdGU", QR: "data:image/png;base64,iVBORw0KGgo=", AtLogin: true}
+			return p
+		}()},
+		{"mfa_totp_activate expired", func() Page {
+			p := withForm(base("mfa_totp_activate", testUser), &Form{NonField: []string{"This setup expired."}})
+			p.Data = MFAActivateData{}
+			return p
+		}()},
+		{"mfa_totp_deactivate", withForm(base("mfa_totp_deactivate", testUser), &Form{})},
+		{"mfa_recovery_generate", withForm(base("mfa_recovery_generate", testUser), &Form{})},
+		{"mfa_recovery_codes new", func() Page {
+			p := base("mfa_recovery_codes", testUser)
+			p.Data = MFARecoveryData{Codes: []string{"12345678", "23456789"}, Download: "c2VhbGVk", Left: 2, Total: 2, Enabled: true, Activated: true}
+			return p
+		}()},
+		{"mfa_recovery_codes at login", func() Page {
+			p := base("mfa_recovery_codes", nil)
+			p.Data = MFARecoveryData{Codes: []string{"12345678"}, Download: "c2VhbGVk", Left: 1, Total: 1, Enabled: true, Activated: true, AtLogin: true}
+			return p
+		}()},
+		{"mfa_recovery_codes count", func() Page {
+			p := base("mfa_recovery_codes", testUser)
+			p.Data = MFARecoveryData{Left: 3, Total: 10, Enabled: true}
+			return p
+		}()},
+		{"mfa_recovery_codes off", func() Page { p := base("mfa_recovery_codes", testUser); p.Data = MFARecoveryData{}; return p }()},
 		{"error nil data", func() Page { p := base("error", nil); p.Status = 500; return p }()},
 	}
 	for _, status := range errorStatuses {
@@ -553,7 +619,9 @@ var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "pass
 	"confirm_email.", "confirm_email_key.", "password_reset.", "password_reset_done.", "password_reset_key.",
 	"password_reset_key_done.", "password_reset_code.", "reauthenticate.", "account_nav.", "email.", "email_cancel.",
 	"password_set.", "login_code.", "login_code_confirm.", "signup_closed.", "inactive.",
-	"social.", "social_login.", "social_telegram.", "social_cancelled.", "social_error.", "social_signup.", "connections."}
+	"social.", "social_login.", "social_telegram.", "social_cancelled.", "social_error.", "social_signup.", "connections.",
+	"mfa.", "mfa_index.", "mfa_authenticate.", "mfa_reauthenticate.", "mfa_trust.", "mfa_activate.", "mfa_deactivate.",
+	"mfa_generate.", "mfa_recovery."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")
