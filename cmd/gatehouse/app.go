@@ -164,6 +164,9 @@ func gatehouseConfig(s *Settings, db *sqlstore.DB, log *slog.Logger, key []byte)
 	if cfg.Social, cfg.NoSocial, err = socialConfig(s); err != nil {
 		return cfg, err
 	}
+	if cfg.MFA, cfg.NoMFA, err = mfaConfig(s); err != nil {
+		return cfg, err
+	}
 	if err := cfg.Account.CheckSignupFields(); err != nil {
 		return cfg, err
 	}

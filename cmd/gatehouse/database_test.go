@@ -25,6 +25,8 @@ func adminArgs(dump string) map[string][]string {
 		"user create":       {"ann", "--no-password"},
 		"user set-active":   {"ann", "false"},
 		"user logout":       {"ann"},
+		"user mfa":          {"ann"},
+		"user mfa-reset":    {"ann", "--yes"},
 		"user add-group":    {"ann", "editors"},
 		"user remove-group": {"ann", "editors"},
 		"user grant":        {"ann", "blog.publish"},

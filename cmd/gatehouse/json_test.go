@@ -11,6 +11,7 @@ import (
 var jsonArgs = map[string][]string{
 	"user list":       {},
 	"user show":       {"ann"},
+	"user mfa":        {"ann"},
 	"group list":      {},
 	"perm list":       {},
 	"mail outbox":     {"--status", "all"},
@@ -27,7 +28,13 @@ func TestJSONKeysAreSnakeCase(t *testing.T) {
 	c.ok("", "group", "grant", "editors", "blog.publish_post", "--create")
 	c.ok("", "user", "add-group", "ann", "editors")
 	c.ok("", "user", "grant", "ann", "blog.view_stats", "--create")
-	queue(t, openCLIDB(t, c), "ann@example.com", "Welcome")
+	db := openCLIDB(t, c)
+	queue(t, db, "ann@example.com", "Welcome")
+	ann, err := db.UserByUsername(t.Context(), "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addFactors(t, db, ann.ID)
 	c.env["GATEHOUSE_SECRET_KEY"] = "a-secret-key-for-the-json-test-0123456789"
 	c.ok("s3cret\n", "social", "app", "add", "--provider", "github", "--client-id", "cid", "--secret-stdin", "--setting", "verified_email=true", "--scope", "read:org")
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)

@@ -28,7 +28,7 @@ func commands() []command {
 		{name: "perm", doc: "list and create permissions", sub: permCommands()},
 		{name: "mail", doc: "list the mail outbox and send a test message", sub: mailCommands()},
 		{name: "social", doc: "manage the apps of social login providers", sub: socialCommands()},
-		{name: "import-django", args: "[--dry-run] FILE.json", doc: "import `manage.py dumpdata` output into a migrated database", run: cmdImportDjango},
+		{name: "import-django", args: "[--dry-run] FILE.json", doc: "import `manage.py dumpdata` output (auth, account, socialaccount, mfa) into a migrated database", run: cmdImportDjango},
 		{name: "config", doc: "validate and print the effective configuration (secrets masked)", run: cmdConfig},
 	}
 }

@@ -19,6 +19,8 @@ func userCommands() []command {
 		{name: "remove-group", args: "USER GROUP", doc: "remove a user from a group", run: userGroup(false)},
 		{name: "grant", args: "USER APP.CODENAME [--create]", doc: "give a user a permission (--create creates a missing one)", run: userGrant},
 		{name: "revoke", args: "USER APP.CODENAME", doc: "take a permission from a user", run: userRevoke},
+		{name: "mfa", args: "USER [--json]", doc: "list a user's two-factor authenticators: type, created, last used, recovery codes left (never a secret)", run: userMFA},
+		{name: "mfa-reset", args: "USER [--yes]", doc: "remove every two-factor authenticator of a user and end their sessions (asks first unless --yes)", run: userMFAReset},
 		{name: "bulk-create", args: "--count N --prefix P --password PW [--sessions M]", doc: "seed users P0 … P{N-1} sharing one password (benchmarks)", run: cmdBulkCreate},
 	}
 }
