@@ -44,6 +44,10 @@ var mailShots = []account.Notice{
 	{Kind: account.NoticeEmailChangeRequested, NewEmail: "alice.liddell@exmaple.com",
 		Key: "1-cmh8k2-9Vb2Xq7LkR4sTw1pZ8mN3cF6hJ0dG5eA", ValidFor: 72 * time.Hour},
 	{Kind: account.NoticeEmailChanged, NewEmail: "alice.liddell@example.org"},
+	{Kind: account.NoticeTOTPActivated},
+	{Kind: account.NoticeTOTPDeactivated},
+	{Kind: account.NoticeRecoveryCodesGenerated},
+	{Kind: account.NoticeRecoveryCodeUsed, Count: 7},
 }
 
 // mailShotsDark are the mails also pictured in the dark scheme (of the

@@ -48,6 +48,8 @@ type MailData struct {
 	ValidFor string
 	// NewEmail is the address a change of address goes to.
 	NewEmail string
+	// Count is how many recovery codes are left (recovery_code_used).
+	Count int
 }
 
 // newMailRenderer parses the mail templates of fsys (the embedded files
@@ -104,7 +106,7 @@ func (m *MailRenderer) Render(n account.Notice) (*mail.Message, error) {
 		}
 	}
 	d := MailData{L: m.catalogs.Localizer(lang), SiteName: m.siteName, SiteURL: m.siteURL, Email: n.To,
-		Code: n.Code, Link: m.link(n), NewEmail: n.NewEmail}
+		Code: n.Code, Link: m.link(n), NewEmail: n.NewEmail, Count: n.Count}
 	d.ValidFor = validFor(d.L, n.ValidFor)
 	if n.User != nil {
 		d.Username = n.User.Username
@@ -165,7 +167,10 @@ func (m *MailRenderer) link(n account.Notice) string {
 		return m.siteURL + "/accounts/login/code/confirm/"
 	case account.NoticeEmailChangeRequested:
 		return m.siteURL + "/accounts/email/cancel/" + n.Key + "/"
-	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged, account.NoticeEmailChanged:
+	case account.NoticeTOTPActivated, account.NoticeRecoveryCodesGenerated:
+		return m.siteURL + "/accounts/2fa/"
+	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged, account.NoticeEmailChanged,
+		account.NoticeTOTPDeactivated, account.NoticeRecoveryCodeUsed:
 		return m.siteURL + "/accounts/password/reset/"
 	}
 	return m.siteURL + "/"

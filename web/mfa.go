@@ -66,6 +66,9 @@ type MFAIndexData struct {
 	Added, LastUsed string
 	// RecoverySupported: recovery codes are among the supported factors.
 	RecoverySupported bool
+	// UnverifiedEmail: the user has an unverified address, which blocks
+	// adding a factor (MFA_ALLOW_UNVERIFIED_EMAIL off).
+	UnverifiedEmail bool
 }
 
 // mfaIndex shows the user's factors and what can be done with them.
@@ -82,6 +85,12 @@ func (h *Handlers) mfaIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.page(w, r, "mfa_index")
 	d := MFAIndexData{Status: st, RecoverySupported: h.opts.MFA.Supports(mfa.TypeRecoveryCodes)}
+	if !st.Enabled() && !h.opts.MFA.Config.AllowUnverifiedEmail {
+		if d.UnverifiedEmail, err = h.opts.Account.HasUnverifiedEmail(r.Context(), u.ID); err != nil {
+			h.internalError(w, r, "2fa: addresses", err)
+			return
+		}
+	}
 	if st.TOTP != nil {
 		d.Added = st.TOTP.CreatedAt.UTC().Format(timeFormat)
 		if !st.TOTP.LastUsedAt.IsZero() {

@@ -294,6 +294,11 @@ func pageCases(l *Localizer) []pageCase {
 			p.Data = MFAIndexData{Status: &mfa.Status{}, RecoverySupported: true}
 			return p
 		}()},
+		{"mfa_index unverified", func() Page {
+			p := base("mfa_index", testUser)
+			p.Data = MFAIndexData{Status: &mfa.Status{}, RecoverySupported: true, UnverifiedEmail: true}
+			return p
+		}()},
 		{"mfa_index on", func() Page {
 			p := base("mfa_index", testUser)
 			st := &mfa.Status{TOTP: &mfa.Authenticator{ID: 1}, Recovery: &mfa.Authenticator{ID: 2}, RecoveryLeft: 7, Total: 10}
