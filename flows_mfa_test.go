@@ -10,7 +10,9 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/gatehousetest"
 	"github.com/gatehouse-auth/gatehouse/mfa"
+	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -339,5 +341,45 @@ func TestMFANeedsVerifiedAddresses(t *testing.T) {
 	}
 	if st, err := e.srv.Gatehouse.MFA().Status(t.Context(), e.user(t, "uma")); err != nil || st.Enabled() {
 		t.Fatal("an unverified user enrolled")
+	}
+}
+
+// TestMFASocialLoginStops: a login through a provider of a user with an
+// authenticator app stops at the second factor too (SECURITY.md M4), and
+// the code finishes it.
+func TestMFASocialLoginStops(t *testing.T) {
+	f := newGHFake(t)
+	f.set(ghPerson{ID: 42, Login: "octocat", Email: "octo@example.com"})
+	clock := &flowClock{t: time.Now().UTC().Truncate(time.Second)}
+	srv := gatehousetest.NewServer(t, func(c *gatehouse.Config) {
+		c.Social.Outbound.AllowPrivateNetworks = true
+		c.Social.Apps = []social.App{f.app()}
+		c.Now = clock.Now
+	})
+	b := newTab(t, srv.URL)
+	resp, _ := b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/")
+	// Signed in by the provider just now: the app can be added.
+	_, page := b.get("/accounts/2fa/totp/activate/")
+	secret, state := enrolment(t, page)
+	code, err := mfa.TOTP{}.Code(secret, clock.Now())
+	must(t, err)
+	if resp, page = b.post("/accounts/2fa/totp/activate/", url.Values{"state": {state}, "code": {code}}); !reMFACodes.MatchString(page) {
+		t.Fatalf("activation = %d:\n%s", resp.StatusCode, page)
+	}
+	b.post("/accounts/logout/", nil)
+
+	resp, _ = b.get(b.toProvider(f, nil))
+	expectRedirect(t, resp, "/accounts/2fa/authenticate/")
+	if resp, _ := b.get("/accounts/sessions/"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("the provider's login without the code has a session: %d", resp.StatusCode)
+	}
+	clock.Add(30 * time.Second)
+	code, err = mfa.TOTP{}.Code(secret, clock.Now())
+	must(t, err)
+	resp, _ = b.post("/accounts/2fa/authenticate/", url.Values{"code": {code}})
+	expectRedirect(t, resp, "/")
+	if resp, _ := b.get("/accounts/sessions/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("no session after the code: %d", resp.StatusCode)
 	}
 }
