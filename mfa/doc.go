@@ -1,23 +1,26 @@
-// Package mfa holds the factors of two-factor authentication, as
-// django-allauth's mfa app defines them: TOTP (RFC 6238) and recovery
-// codes. It is the first part of the two-factor issue: the factors and
-// their checks, with no net/http, and the contract of their store (Store,
-// Authenticator; *sqlstore.DB implements it): a user's authenticators, a
-// compare-and-set on their data, and the used TOTP steps that refuse a
-// replayed code on every instance. The login stage, the pages at
-// /accounts/2fa/, trusted browsers, the CLI and the import from allauth
-// are not built yet; nothing in Gatehouse asks for a second factor today.
+// Package mfa is two-factor authentication, as django-allauth's mfa app
+// defines it: an authenticator app (TOTP, RFC 6238) and recovery codes,
+// trusted browsers and a requirement for some users, over the account
+// flows (package account) and with no net/http. The pages under
+// /accounts/2fa/ are package web's; the root package builds the Service
+// when its store keeps authenticators (Store; *sqlstore.DB does) and
+// appends its login stages to the account's, so every way in — a
+// password, a mailed code, a provider, the login after a reset or a
+// confirmation — passes the second factor before a session starts.
 //
 // A TOTP secret is 160 random bits in base32 (allauth's format, which
-// authenticator apps read from an otpauth:// URI or its QR code). Check
-// returns the time step a code matched, so that the caller can refuse the
-// same step twice (a replayed code) in a store that all instances share.
+// authenticator apps read from an otpauth:// URI or its QR code), stored
+// sealed under a key derived from the secret key and bound to its user.
+// Enrolment stores nothing until a code from the app confirms the secret.
+// Verify returns the time step a code matched, and the step is recorded
+// in the store that all instances share, so a code is taken once.
 //
-// Recovery codes are stored as keyed hashes: HMAC-SHA256 under a key the
-// caller derives from the secret key, over one random salt per set and
-// the code. Checking a typed code costs one HMAC, not one password hash
-// per stored code; a copy of the table without the key gives nothing to
-// guess against offline. This differs from allauth, which keeps a seed
-// and derives the codes (so it can show them again); here they are shown
-// once, when made.
+// Recovery codes are stored as keyed hashes: HMAC-SHA256 under a key
+// derived from the secret key, over one random salt per set and the code.
+// Checking a typed code costs one HMAC, not one password hash per stored
+// code; a copy of the table without the key gives nothing to guess
+// against offline. This differs from allauth, which keeps a seed and
+// derives the codes (so it can show them again); here they are shown
+// once, when made. Security keys and passkeys (WebAuthn) are not built
+// yet; a factor is one row of one type, which leaves them room.
 package mfa
