@@ -10,7 +10,9 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/account"
+	"github.com/gatehouse-auth/gatehouse/djangoimport"
 	"github.com/gatehouse-auth/gatehouse/gatehousetest"
+	"github.com/gatehouse-auth/gatehouse/internal/keys"
 	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/social"
 	"github.com/gatehouse-auth/gatehouse/user"
@@ -381,5 +383,37 @@ func TestMFASocialLoginStops(t *testing.T) {
 	expectRedirect(t, resp, "/")
 	if resp, _ := b.get("/accounts/sessions/"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("no session after the code: %d", resp.StatusCode)
+	}
+}
+
+// TestMFAImportedAllauthUserLogsIn: a user imported from django-allauth with
+// an authenticator app keeps it: the password alone stops at the second
+// factor, and a code computed from the secret in the dump signs in.
+func TestMFAImportedAllauthUserLogsIn(t *testing.T) {
+	key := []byte("a secret key of this test, 32+ bytes long")
+	e := newFlowEnv(t, account.Config{}, func(c *gatehouse.Config) { c.SecretKey = key })
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	hash, err := e.srv.Gatehouse.Account().Passwords.Hash(t.Context(), goodPassword)
+	must(t, err)
+	dump := `[
+{"model": "auth.user", "pk": 7, "fields": {"username": "ada", "email": "ada@example.com", "password": "` + hash + `", "is_active": true}},
+{"model": "account.emailaddress", "pk": 1, "fields": {"user": 7, "email": "ada@example.com", "verified": true, "primary": true}},
+{"model": "mfa.authenticator", "pk": 3, "fields": {"user": 7, "type": "totp", "data": {"secret": "` + secret + `"}, "created_at": "2025-01-02T03:04:05Z", "last_used_at": null}}
+]`
+	ring, err := keys.New(key)
+	must(t, err)
+	rep, err := djangoimport.Import(t.Context(), e.srv.DB, strings.NewReader(dump), djangoimport.Options{
+		MFAKeys: func() (*keys.Ring, error) { return ring, nil }})
+	must(t, err)
+	if rep == nil {
+		t.Fatal("no report")
+	}
+	b := e.browser()
+	if loc := location(t, login(t, b, e.srv, "ada", goodPassword)); loc != "/accounts/2fa/authenticate/" {
+		t.Fatalf("the imported TOTP user's password went to %s", loc)
+	}
+	resp, _ := post(t, b, e.srv, "/accounts/2fa/authenticate/", url.Values{"code": {e.totpCode(t, secret)}})
+	if loc := location(t, resp); loc != "/dashboard/" || !e.signedIn(t, b) {
+		t.Fatalf("a code from the imported secret went to %s", loc)
 	}
 }
