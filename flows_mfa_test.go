@@ -417,3 +417,23 @@ func TestMFAImportedAllauthUserLogsIn(t *testing.T) {
 		t.Fatalf("a code from the imported secret went to %s", loc)
 	}
 }
+
+// TestMFAUserWithoutAddress: a user without an email address (a
+// username-only signup) can add an authenticator app and log in with it;
+// the notices have nowhere to go and are not sent.
+func TestMFAUserWithoutAddress(t *testing.T) {
+	e := newFlowEnv(t, account.Config{})
+	e.srv.CreateUser(t, "noa", "", goodPassword)
+	me := e.browser()
+	location(t, login(t, me, e.srv, "noa", goodPassword))
+	secret, _ := e.enrolTOTP(t, me)
+	e.clock.Add(30 * time.Second)
+	b := e.browser()
+	if loc := location(t, login(t, b, e.srv, "noa", goodPassword)); loc != "/accounts/2fa/authenticate/" {
+		t.Fatalf("the password went to %s", loc)
+	}
+	resp, _ := post(t, b, e.srv, "/accounts/2fa/authenticate/", url.Values{"code": {e.totpCode(t, secret)}})
+	if loc := location(t, resp); loc != "/dashboard/" {
+		t.Fatalf("the code went to %s", loc)
+	}
+}

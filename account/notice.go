@@ -152,11 +152,21 @@ func userID(u *user.User) int64 {
 	return u.ID
 }
 
+// NoticeAddress returns where notices about u go: the primary address,
+// else the user's first; "" for a user without one.
+func (s *Service) NoticeAddress(ctx context.Context, u *user.User) (string, error) {
+	return s.noticeAddress(ctx, s.Users, u)
+}
+
 // Notify renders n and queues it on q, a queue bound to the caller's
 // store transaction, or on Service.Mail when q is nil: the mail of a flow
 // built on the account's (the second factor's notices). n.Lang defaults
-// to the user's language, else c's.
+// to the user's language, else c's. A notice without an address (n.To
+// "", a user without one) is not sent.
 func (s *Service) Notify(ctx context.Context, q mail.Queue, n Notice, c Client) error {
+	if n.To == "" {
+		return nil
+	}
 	if q == nil {
 		q = s.Mail
 	}

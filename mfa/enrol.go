@@ -150,6 +150,10 @@ func (s *Service) activate(ctx context.Context, u *user.User, state, code string
 	if !ok {
 		return nil, account.FieldError("code", account.CodeCodeIncorrect)
 	}
+	to, err := s.Account.NoticeAddress(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("mfa: activate: %w", err)
+	}
 	var codes []string
 	err = s.tx(ctx, func(st Store, q mail.Queue) error {
 		if used, err := st.UseTOTPStep(ctx, u.ID, step, s.stepUntil(now)); err != nil || !used {
@@ -179,7 +183,7 @@ func (s *Service) activate(ctx context.Context, u *user.User, state, code string
 				}
 			}
 		}
-		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeTOTPActivated, To: u.Email, User: u}, c)
+		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeTOTPActivated, To: to, User: u}, c)
 	})
 	if err != nil {
 		if account.AsErrors(err) != nil {
@@ -220,7 +224,11 @@ func (s *Service) DeactivateTOTP(ctx context.Context, u *user.User, sess *sessio
 	} else if req {
 		return &account.Error{Code: CodeRequired}
 	}
-	err := s.tx(ctx, func(st Store, q mail.Queue) error {
+	to, err := s.Account.NoticeAddress(ctx, u)
+	if err != nil {
+		return fmt.Errorf("mfa: deactivate: %w", err)
+	}
+	err = s.tx(ctx, func(st Store, q mail.Queue) error {
 		as, err := st.Authenticators(ctx, u.ID)
 		if err != nil {
 			return err
@@ -235,7 +243,7 @@ func (s *Service) DeactivateTOTP(ctx context.Context, u *user.User, sess *sessio
 				}
 			}
 		}
-		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeTOTPDeactivated, To: u.Email, User: u}, c)
+		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeTOTPDeactivated, To: to, User: u}, c)
 	})
 	if err != nil {
 		if account.AsErrors(err) != nil {
@@ -264,6 +272,10 @@ func (s *Service) GenerateRecoveryCodes(ctx context.Context, u *user.User, sess 
 	if err != nil {
 		return nil, err
 	}
+	to, err := s.Account.NoticeAddress(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("mfa: recovery codes: %w", err)
+	}
 	err = s.tx(ctx, func(st Store, q mail.Queue) error {
 		as, err := st.Authenticators(ctx, u.ID)
 		if err != nil {
@@ -282,7 +294,7 @@ func (s *Service) GenerateRecoveryCodes(ctx context.Context, u *user.User, sess 
 		if err := st.AddAuthenticator(ctx, &Authenticator{UserID: u.ID, Type: TypeRecoveryCodes, Data: RecoveryData(set), CreatedAt: s.now().UTC()}); err != nil {
 			return err
 		}
-		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeRecoveryCodesGenerated, To: u.Email, User: u}, c)
+		return s.Account.Notify(ctx, q, account.Notice{Kind: account.NoticeRecoveryCodesGenerated, To: to, User: u}, c)
 	})
 	if err != nil {
 		if account.AsErrors(err) != nil {

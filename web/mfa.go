@@ -217,8 +217,9 @@ func (h *Handlers) mfaTrust(w http.ResponseWriter, r *http.Request) {
 			h.internalError(w, r, "2fa: trust", err)
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: mfa.TrustCookieName, Value: value, Path: "/accounts/", Expires: expires,
-			MaxAge: int(time.Until(expires) / time.Second), HttpOnly: true, Secure: h.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+		// Path "/": an app's own login handler (gh.Login) reads it too.
+		http.SetCookie(w, &http.Cookie{Name: mfa.TrustCookieName, Value: value, Path: "/", Expires: expires,
+			MaxAge: int(expires.Sub(h.opts.Now()) / time.Second), HttpOnly: true, Secure: h.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 	}
 	svc.AnswerTrust(l)
 	if _, err := h.opts.Account.SaveLogin(ctx, token, l); err != nil {
