@@ -157,27 +157,50 @@ func (s *Service) check(ctx context.Context, u *user.User, typed string, c accou
 }
 
 // spendRecovery spends code from a's set with a compare-and-set on its
-// data: of two requests spending one code, one wins.
+// data: of two requests spending one code, one wins. A request that loses
+// the compare-and-set to another code's spending reads the set again and
+// retries, so that a valid code is never refused for a neighbour's use.
 func (s *Service) spendRecovery(ctx context.Context, a *Authenticator, code string) (bool, int, error) {
-	set, err := recoveryData(a)
-	if err != nil {
-		return false, 0, err
-	}
-	used := false
-	for _, k := range s.Account.Keys.Keys(recoveryPurpose) {
-		if set.Use(k, code) {
-			used = true
-			break
+	for try := 0; try < 100; try++ {
+		set, err := recoveryData(a)
+		if err != nil {
+			return false, 0, err
+		}
+		used := false
+		for _, k := range s.Account.Keys.Keys(recoveryPurpose) {
+			if set.Use(k, code) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			return false, 0, nil
+		}
+		ok, err := s.Store.UpdateAuthenticatorData(ctx, a.ID, a.Data, RecoveryData(set), s.now().UTC())
+		if err != nil {
+			return false, 0, fmt.Errorf("mfa: recovery code: %w", err)
+		}
+		if ok {
+			return true, set.Left(), nil
+		}
+		// The set changed meanwhile (a code spent, maybe this one; or the
+		// set replaced): read it again.
+		as, err := s.Store.Authenticators(ctx, a.UserID)
+		if err != nil {
+			return false, 0, fmt.Errorf("mfa: recovery code: %w", err)
+		}
+		id := a.ID
+		a = nil
+		for _, b := range as {
+			if b.ID == id {
+				a = b
+			}
+		}
+		if a == nil {
+			return false, 0, nil
 		}
 	}
-	if !used {
-		return false, 0, nil
-	}
-	ok, err := s.Store.UpdateAuthenticatorData(ctx, a.ID, a.Data, RecoveryData(set), s.now().UTC())
-	if err != nil {
-		return false, 0, fmt.Errorf("mfa: recovery code: %w", err)
-	}
-	return ok, set.Left(), nil
+	return false, 0, nil
 }
 
 func newChallenge() string {

@@ -18,9 +18,11 @@ import (
 // A trusted browser carries a cookie (TrustCookieName) holding, for each
 // user who trusted it, a fingerprint and when it was trusted, signed under
 // a key derived from the secret key. The fingerprint is an HMAC over the
-// user's id, password hash and authenticators (id, type, data), so a
-// changed password, an added or removed factor or new recovery codes
-// revoke every trust at once (allauth's MFA_TRUST_*).
+// user's id, password hash and authenticators (id, type, and what changes
+// only when the factor is replaced: the sealed secret, a recovery set's
+// salt), so a changed password, an added or removed factor or new recovery
+// codes revoke every trust at once, and using a factor does not (allauth's
+// MFA_TRUST_*).
 
 // TrustCookieName is the cookie of trusted browsers (MFA_TRUST_COOKIE_NAME).
 const TrustCookieName = "mfa_trusted"
@@ -48,9 +50,23 @@ func (s *Service) fingerprint(ctx context.Context, u *user.User) (string, error)
 	field([]byte(u.Password))
 	for _, a := range as {
 		field([]byte(strconv.FormatInt(a.ID, 10) + "/" + a.Type))
-		field(a.Data)
+		field(fingerprintSeed(a))
 	}
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18]), nil
+}
+
+// fingerprintSeed is what of a's data the fingerprint covers: what
+// changes when the factor is replaced, not when it is used (allauth's
+// "seed"). A recovery-code set's salt is new with each set, while its
+// hashes shrink as codes are spent; spending one must not untrust every
+// browser.
+func fingerprintSeed(a *Authenticator) []byte {
+	if a.Type == TypeRecoveryCodes {
+		if set, err := recoveryData(a); err == nil {
+			return set.Salt
+		}
+	}
+	return a.Data
 }
 
 // TrustCookie returns the value of the trust cookie once u trusts this
