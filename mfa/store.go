@@ -12,6 +12,9 @@ const (
 	TypeTOTP = "totp"
 	// TypeRecoveryCodes is a set of recovery codes. A user has at most one.
 	TypeRecoveryCodes = "recovery_codes"
+	// TypeWebAuthn is a security key or passkey. A user may have several;
+	// each credential belongs to one user.
+	TypeWebAuthn = "webauthn"
 )
 
 // Authenticator is one factor of a user (allauth's Authenticator model): its
@@ -26,6 +29,9 @@ type Authenticator struct {
 	CreatedAt time.Time
 	// LastUsedAt is when it last passed a check; zero for never.
 	LastUsedAt time.Time
+	// CredentialID is a TypeWebAuthn authenticator's credential id (nil
+	// for the other types), unique over every user.
+	CredentialID []byte
 }
 
 // Store keeps authenticators and the TOTP steps already used. *sqlstore.DB
@@ -37,9 +43,14 @@ type Store interface {
 	// Authenticators lists the user's authenticators, oldest first.
 	Authenticators(ctx context.Context, userID int64) ([]*Authenticator, error)
 	// AddAuthenticator inserts a and sets a.ID. A user has at most one
-	// authenticator of TypeTOTP and one of TypeRecoveryCodes: a second
-	// wraps user.ErrDuplicate. A missing user wraps user.ErrNotFound.
+	// authenticator of TypeTOTP and one of TypeRecoveryCodes, and a
+	// CredentialID is stored once over every user: a second wraps
+	// user.ErrDuplicate. A missing user wraps user.ErrNotFound.
 	AddAuthenticator(ctx context.Context, a *Authenticator) error
+	// AuthenticatorByCredential returns the authenticator holding the
+	// WebAuthn credential id, whoever's it is; wraps user.ErrNotFound when
+	// none does (a passkey login names only its credential).
+	AuthenticatorByCredential(ctx context.Context, id []byte) (*Authenticator, error)
 	// UpdateAuthenticatorData replaces the data of authenticator id with
 	// new, and sets its LastUsedAt to usedAt (unless usedAt is zero), only
 	// if its data is still old (compared byte for byte): of two requests

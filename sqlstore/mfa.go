@@ -8,17 +8,19 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/mfa"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 var _ mfa.Store = (*DB)(nil)
 
-const authenticatorCols = `id, user_id, type, data, created_at, last_used_at`
+const authenticatorCols = `id, user_id, type, data, created_at, last_used_at, credential_id`
 
 // MFA queries that must use an index (see TestQueryPlans).
 const (
-	qAuthenticatorsOfUser = `SELECT ` + authenticatorCols + ` FROM gh_mfa_authenticators WHERE user_id = $1 ORDER BY id`
-	qAddAuthenticator     = `INSERT INTO gh_mfa_authenticators (user_id, type, data, created_at, last_used_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`
+	qAuthenticatorsOfUser      = `SELECT ` + authenticatorCols + ` FROM gh_mfa_authenticators WHERE user_id = $1 ORDER BY id`
+	qAuthenticatorByCredential = `SELECT ` + authenticatorCols + ` FROM gh_mfa_authenticators WHERE credential_id = $1`
+	qAddAuthenticator          = `INSERT INTO gh_mfa_authenticators (user_id, type, data, created_at, last_used_at, credential_id)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`
 	qCASAuthenticator = `UPDATE gh_mfa_authenticators SET data = $3, last_used_at = COALESCE($4, last_used_at)
 		WHERE id = $1 AND data = $2`
 	qTouchAuthenticator   = `UPDATE gh_mfa_authenticators SET last_used_at = $2 WHERE id = $1`
@@ -32,10 +34,13 @@ const (
 func scanAuthenticator(rows *sql.Rows) (*mfa.Authenticator, error) {
 	a := new(mfa.Authenticator)
 	var data []byte
-	if err := rows.Scan(&a.ID, &a.UserID, &a.Type, &data, timeCol{&a.CreatedAt}, timeCol{&a.LastUsedAt}); err != nil {
+	if err := rows.Scan(&a.ID, &a.UserID, &a.Type, &data, timeCol{&a.CreatedAt}, timeCol{&a.LastUsedAt}, &a.CredentialID); err != nil {
 		return nil, err
 	}
 	a.Data = json.RawMessage(data)
+	if len(a.CredentialID) == 0 {
+		a.CredentialID = nil
+	}
 	return a, nil
 }
 
@@ -44,8 +49,25 @@ func (db *DB) Authenticators(ctx context.Context, userID int64) ([]*mfa.Authenti
 	return queryList(ctx, db, "authenticators", qAuthenticatorsOfUser, scanAuthenticator, userID)
 }
 
+// AuthenticatorByCredential returns the authenticator holding WebAuthn
+// credential id, whoever's it is (wraps user.ErrNotFound when none does).
+func (db *DB) AuthenticatorByCredential(ctx context.Context, id []byte) (*mfa.Authenticator, error) {
+	if len(id) == 0 {
+		return nil, fmt.Errorf("sqlstore: authenticator by credential: %w", user.ErrNotFound)
+	}
+	as, err := queryList(ctx, db, "authenticator by credential", qAuthenticatorByCredential, scanAuthenticator, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, fmt.Errorf("sqlstore: authenticator by credential: %w", user.ErrNotFound)
+	}
+	return as[0], nil
+}
+
 // AddAuthenticator inserts a and sets a.ID; a second TOTP or set of
-// recovery codes of one user wraps user.ErrDuplicate.
+// recovery codes of one user, or a credential id already stored (any
+// user's), wraps user.ErrDuplicate.
 func (db *DB) AddAuthenticator(ctx context.Context, a *mfa.Authenticator) error {
 	if a.Type == "" {
 		return fmt.Errorf("sqlstore: add authenticator: no type")
@@ -54,8 +76,12 @@ func (db *DB) AddAuthenticator(ctx context.Context, a *mfa.Authenticator) error 
 		return fmt.Errorf("sqlstore: add authenticator: data is not JSON")
 	}
 	defer db.authChanged()
+	var cred any // NULL for factors without a credential
+	if len(a.CredentialID) > 0 {
+		cred = a.CredentialID
+	}
 	err := db.writeRow(ctx, qAddAuthenticator, a.UserID, a.Type, []byte(a.Data),
-		db.d.time(a.CreatedAt), nullTime(db.d, a.LastUsedAt)).Scan(&a.ID)
+		db.d.time(a.CreatedAt), nullTime(db.d, a.LastUsedAt), cred).Scan(&a.ID)
 	if err != nil {
 		return db.mapErr(err, "add authenticator")
 	}

@@ -103,6 +103,7 @@ func TestQueryPlans(t *testing.T) {
 		"SocialAccountByUID":    {qSocialByUID, []any{"github", "1"}},
 		"SocialAccounts":        {qSocialOfUser, []any{1}},
 		"Authenticators":        {qAuthenticatorsOfUser, []any{1}},
+		"ByCredential":          {qAuthenticatorByCredential, []any{[]byte("x")}},
 		"CAS authenticator":     {qCASAuthenticator, []any{1, "a", "b", nil}},
 		"DeleteAuthenticators":  {qDeleteAuthenticators, []any{1}},
 		"DeleteExpiredSteps":    {qExpireTOTPSteps, []any{1}},
