@@ -253,6 +253,12 @@ func New(cfg Config) (*Gatehouse, error) {
 		if mc.TOTP.Issuer == "" {
 			mc.TOTP.Issuer = name
 		}
+		if mc.WebAuthn.SiteURL == "" {
+			mc.WebAuthn.SiteURL = cfg.SiteURL
+		}
+		if mc.WebAuthn.SiteName == "" {
+			mc.WebAuthn.SiteName = name
+		}
 		g.mfa = &mfa.Service{Account: g.account, Store: st, Config: mc}
 		if err := g.mfa.CheckConfig(); err != nil {
 			return nil, fmt.Errorf("gatehouse: Config.MFA: %w", err)

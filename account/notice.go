@@ -59,6 +59,12 @@ const (
 	// NoticeRecoveryCodeUsed tells the user a recovery code was used;
 	// Count is how many are left.
 	NoticeRecoveryCodeUsed NoticeKind = "recovery_code_used"
+	// NoticeWebAuthnAdded tells the user a security key or passkey
+	// (Factor, its name) was added.
+	NoticeWebAuthnAdded NoticeKind = "webauthn_added"
+	// NoticeWebAuthnRemoved tells the user a security key or passkey
+	// (Factor) was removed.
+	NoticeWebAuthnRemoved NoticeKind = "webauthn_removed"
 )
 
 // Notice is one mail to render: its kind, the address, the user it concerns
@@ -82,6 +88,8 @@ type Notice struct {
 	NewEmail string
 	// Count is how many recovery codes are left (NoticeRecoveryCodeUsed).
 	Count int
+	// Factor names the factor a notice is about (a key's name).
+	Factor string
 }
 
 // Notices renders account mails. The HTML pages' package implements it

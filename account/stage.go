@@ -100,6 +100,11 @@ func (s *Service) NextStage(ctx context.Context, l *Login) (Stage, error) {
 	return nil, nil
 }
 
+// StartLogin starts a login of u whose first factor a flow built on the
+// account's proved (a passkey): method names it. The caller passes the
+// stages it satisfied and continues the login (NextStage, CompleteLogin).
+func (s *Service) StartLogin(u *user.User, method string) *Login { return s.newLogin(u, method) }
+
 // newLogin starts a login of u by method.
 func (s *Service) newLogin(u *user.User, method string) *Login {
 	return &Login{UserID: u.ID, Method: method, Email: u.Email, StartedAt: s.now().UTC(), user: u}

@@ -35,6 +35,14 @@ func (s *Service) Authenticate(ctx context.Context, l *account.Login, typed stri
 	if normalizeDigits(typed) == "" {
 		return account.FieldError("code", account.CodeRequired)
 	}
+	return s.attempt(ctx, l, c, func() (string, bool, error) { return s.check(ctx, u, typed, c) }, "code", account.CodeCodeIncorrect)
+}
+
+// attempt counts one try at l's second factor, runs try, and passes the
+// stage when it succeeds (see Authenticate); a failure is wrongCode on
+// field.
+func (s *Service) attempt(ctx context.Context, l *account.Login, c account.Client, try func() (string, bool, error), field, wrongCode string) error {
+	u := l.User()
 	if l.Challenge == "" {
 		l.Challenge = newChallenge()
 	}
@@ -50,7 +58,7 @@ func (s *Service) Authenticate(ctx context.Context, l *account.Login, typed stri
 	if err != nil {
 		return err
 	}
-	method, ok, err := s.check(ctx, u, typed, c)
+	method, ok, err := try()
 	if err != nil {
 		return err
 	}
@@ -59,7 +67,7 @@ func (s *Service) Authenticate(ctx context.Context, l *account.Login, typed stri
 		if int(n.Count) >= s.maxAttempts() {
 			return &account.Error{Code: CodeTooManyAttempts}
 		}
-		return account.FieldError("code", account.CodeCodeIncorrect)
+		return account.FieldError(field, wrongCode)
 	}
 	if err := reserved.Release(ctx); err != nil {
 		return fmt.Errorf("mfa: authenticate: %w", err)
@@ -107,8 +115,8 @@ func (s *Service) check(ctx context.Context, u *user.User, typed string, c accou
 	if err != nil {
 		return "", false, fmt.Errorf("mfa: check: %w", err)
 	}
-	if !hasType(as, TypeTOTP) {
-		return "", false, nil // recovery codes back up an app; alone they open nothing
+	if !isFactor(as) {
+		return "", false, nil // recovery codes back up an app or a key; alone they open nothing
 	}
 	code := normalizeDigits(typed)
 	now := s.now()

@@ -134,9 +134,9 @@ func (s *Service) activate(ctx context.Context, u *user.User, state, code string
 			return nil, &account.Error{Code: CodeUnverifiedEmail}
 		}
 	}
-	if has, err := s.hasFactor(ctx, u.ID); err != nil {
-		return nil, err
-	} else if has {
+	if as, err := s.Store.Authenticators(ctx, u.ID); err != nil {
+		return nil, fmt.Errorf("mfa: activate: %w", err)
+	} else if hasType(as, TypeTOTP) {
 		return nil, &account.Error{Code: CodeAlreadyActive}
 	}
 	if _, err := s.Account.RateLimit(ctx, account.LimitReauthenticate, account.Subjects{IP: c.IP, User: u.ID}); err != nil {
@@ -211,18 +211,17 @@ func hasType(as []*Authenticator, t string) bool {
 	return false
 }
 
-// DeactivateTOTP removes u's authenticator app and, with no factor left
-// to back up, the recovery codes; it ends u's other sessions (SECURITY.md
+// DeactivateTOTP removes u's authenticator app and, with no security key
+// left to back up, the recovery codes; it ends u's other sessions (SECURITY.md
 // S5) and mails a notice. It needs a recent authentication; a user
 // required to use two-factor authentication gets CodeRequired.
 func (s *Service) DeactivateTOTP(ctx context.Context, u *user.User, sess *session.Session, c account.Client) error {
 	if sess == nil || !s.Account.RecentlyAuthenticated(sess) {
 		return &account.Error{Code: account.CodeReauthenticationRequired}
 	}
-	if req, err := s.Required(ctx, u); err != nil {
+	req, err := s.Required(ctx, u)
+	if err != nil {
 		return err
-	} else if req {
-		return &account.Error{Code: CodeRequired}
 	}
 	to, err := s.Account.NoticeAddress(ctx, u)
 	if err != nil {
@@ -236,8 +235,13 @@ func (s *Service) DeactivateTOTP(ctx context.Context, u *user.User, sess *sessio
 		if !hasType(as, TypeTOTP) {
 			return &account.Error{Code: CodeNotActive}
 		}
+		// A security key left keeps two-factor on, and the codes with it.
+		keyLeft := hasType(as, TypeWebAuthn)
+		if req && !keyLeft {
+			return &account.Error{Code: CodeRequired}
+		}
 		for _, a := range as {
-			if a.Type == TypeTOTP || a.Type == TypeRecoveryCodes {
+			if a.Type == TypeTOTP || a.Type == TypeRecoveryCodes && !keyLeft {
 				if err := st.DeleteAuthenticator(ctx, u.ID, a.ID); err != nil {
 					return err
 				}
@@ -260,7 +264,8 @@ func (s *Service) DeactivateTOTP(ctx context.Context, u *user.User, sess *sessio
 
 // GenerateRecoveryCodes replaces u's recovery codes with a new set and
 // returns its codes (shown once); the old set stops working. It needs a
-// recent authentication and an authenticator app; mail tells the user.
+// recent authentication and a factor (an app or a key); mail tells the
+// user.
 func (s *Service) GenerateRecoveryCodes(ctx context.Context, u *user.User, sess *session.Session, c account.Client) ([]string, error) {
 	if sess == nil || !s.Account.RecentlyAuthenticated(sess) {
 		return nil, &account.Error{Code: account.CodeReauthenticationRequired}
@@ -281,7 +286,7 @@ func (s *Service) GenerateRecoveryCodes(ctx context.Context, u *user.User, sess 
 		if err != nil {
 			return err
 		}
-		if !hasType(as, TypeTOTP) {
+		if !isFactor(as) {
 			return &account.Error{Code: CodeNotActive}
 		}
 		for _, a := range as {

@@ -79,6 +79,9 @@ type Config struct {
 	// default is 5 (M1). Each wrong code also spends the account's
 	// login_failed limit.
 	MaxAttempts int
+	// WebAuthn tunes security keys and passkeys (TypeWebAuthn in
+	// SupportedTypes turns them on).
+	WebAuthn WebAuthnConfig
 }
 
 // Service runs two-factor authentication over the account flows: the
@@ -90,6 +93,8 @@ type Service struct {
 	Account *account.Service
 	Store   Store
 	Config  Config
+
+	wa webauthnRP
 }
 
 // Defaults.
@@ -115,12 +120,19 @@ func (s *Service) CheckConfig() error {
 		return err
 	}
 	for _, t := range s.Config.SupportedTypes {
-		if t != TypeTOTP && t != TypeRecoveryCodes {
-			return fmt.Errorf("mfa: supported type %q: want %q or %q", t, TypeTOTP, TypeRecoveryCodes)
+		if t != TypeTOTP && t != TypeRecoveryCodes && t != TypeWebAuthn {
+			return fmt.Errorf("mfa: supported type %q: want %q, %q or %q", t, TypeTOTP, TypeRecoveryCodes, TypeWebAuthn)
 		}
 	}
-	if len(s.Config.SupportedTypes) > 0 && !slices.Contains(s.Config.SupportedTypes, TypeTOTP) {
-		return fmt.Errorf("mfa: supported types must include %q: recovery codes back up an authenticator app", TypeTOTP)
+	if len(s.Config.SupportedTypes) > 0 && !slices.Contains(s.Config.SupportedTypes, TypeTOTP) && !slices.Contains(s.Config.SupportedTypes, TypeWebAuthn) {
+		return fmt.Errorf("mfa: supported types must include %q or %q: recovery codes back up another factor", TypeTOTP, TypeWebAuthn)
+	}
+	if s.Supports(TypeWebAuthn) {
+		if _, err := s.rp(); err != nil {
+			return err
+		}
+	} else if s.Config.WebAuthn.PasskeyLogin || s.Config.WebAuthn.PasskeySignup {
+		return fmt.Errorf("mfa: passkey login and signup need %q among the supported types", TypeWebAuthn)
 	}
 	switch s.Config.Required {
 	case "", RequiredOff, RequiredStaff, RequiredSuperusers, RequiredAll:
@@ -174,6 +186,8 @@ func (s *Service) log() *slog.Logger {
 type Status struct {
 	// TOTP is the authenticator app, nil when there is none.
 	TOTP *Authenticator
+	// Keys are the security keys and passkeys.
+	Keys []WebAuthnKey
 	// Recovery is the recovery-code set, nil when there is none; Left and
 	// Total count its codes.
 	Recovery            *Authenticator
@@ -183,7 +197,7 @@ type Status struct {
 }
 
 // Enabled reports whether a second factor guards the user's logins.
-func (st *Status) Enabled() bool { return st.TOTP != nil }
+func (st *Status) Enabled() bool { return st.TOTP != nil || len(st.Keys) > 0 }
 
 // Status returns u's two-factor state.
 func (s *Service) Status(ctx context.Context, u *user.User) (*Status, error) {
@@ -203,6 +217,9 @@ func (s *Service) Status(ctx context.Context, u *user.User) (*Status, error) {
 			}
 			st.Recovery, st.RecoveryLeft, st.Total = a, set.Left(), set.Total
 		}
+	}
+	if st.Keys, err = s.WebAuthnKeys(ctx, u); err != nil {
+		return nil, err
 	}
 	if st.Required, err = s.Required(ctx, u); err != nil {
 		return nil, err
@@ -243,18 +260,24 @@ func (s *Service) Required(ctx context.Context, u *user.User) (bool, error) {
 }
 
 // hasFactor reports whether u has an authenticator that a login must pass
-// (an authenticator app).
+// (an authenticator app, a security key).
 func (s *Service) hasFactor(ctx context.Context, userID int64) (bool, error) {
 	as, err := s.Store.Authenticators(ctx, userID)
 	if err != nil {
 		return false, fmt.Errorf("mfa: authenticators: %w", err)
 	}
+	return isFactor(as), nil
+}
+
+// isFactor reports whether as hold a factor a login must pass: an
+// authenticator app or a security key (recovery codes only back them up).
+func isFactor(as []*Authenticator) bool {
 	for _, a := range as {
-		if a.Type == TypeTOTP {
-			return true, nil
+		if a.Type == TypeTOTP || a.Type == TypeWebAuthn {
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
 
 // tx runs fn in one transaction of the user store with the mfa store and
