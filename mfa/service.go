@@ -131,6 +131,9 @@ func (s *Service) CheckConfig() error {
 		if _, err := s.rp(); err != nil {
 			return err
 		}
+		if err := s.checkPasskeySignup(); err != nil {
+			return err
+		}
 	} else if s.Config.WebAuthn.PasskeyLogin || s.Config.WebAuthn.PasskeySignup {
 		return fmt.Errorf("mfa: passkey login and signup need %q among the supported types", TypeWebAuthn)
 	}

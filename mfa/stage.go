@@ -24,7 +24,7 @@ const (
 // account.Service.Stages: every way in — a password, a mailed code, a
 // provider, the login after a reset or a confirmation — passes them.
 func (s *Service) Stages() []account.Stage {
-	return []account.Stage{enrolStage{s}, authStage{s}, trustStage{s}}
+	return []account.Stage{passkeySignupStage{s}, enrolStage{s}, authStage{s}, trustStage{s}}
 }
 
 type enrolStage struct{ s *Service }
