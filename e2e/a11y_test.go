@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse"
 	"github.com/gatehouse-auth/gatehouse/gatehousetest"
 	"github.com/gatehouse-auth/gatehouse/mail/mailtest"
+	"github.com/gatehouse-auth/gatehouse/mfa"
 	"github.com/gatehouse-auth/gatehouse/user"
 )
 
@@ -157,7 +158,14 @@ type tourSite struct {
 	// has Mock IdP with NoAutoSignup, so a provider login asks the signup
 	// form.
 	social, socialForm *gatehousetest.Server
-	sink               *mailtest.Sink
+	// mfa has two-factor authentication with trust on and required for
+	// staff, on a clock the tour moves on (a code per 30-second step):
+	// mona has no factor, tom an authenticator app (added by the tour's
+	// first visit, mfaSecret its key), sami is staff without a factor.
+	mfa       *gatehousetest.Server
+	mfaClock  *totpClock
+	mfaSecret string
+	sink      *mailtest.Sink
 	// newcomers counts the users signed up by the tour, visitors the
 	// addresses it asks login codes for.
 	newcomers, visitors int
@@ -190,7 +198,19 @@ func newTourSite(t *testing.T) *tourSite {
 		socialConfig(oidcApp(mock, "mock", "Mock IdP"), oidcApp(work, "work", "Work SSO"), decliningApp(t)))
 	s.socialForm = gatehousetest.NewServer(t, gatehousetest.Mail(sink), socialConfig(oidcApp(mock, "mock", "Mock IdP")),
 		func(c *gatehouse.Config) { c.Social.NoAutoSignup = true })
+	s.mfaClock = &totpClock{}
+	s.mfa = gatehousetest.NewServer(t, gatehousetest.Mail(sink), s.mfaClock.option(), func(c *gatehouse.Config) {
+		c.MFA.TrustEnabled = true
+		c.MFA.Required = mfa.RequiredStaff
+	})
 	seedUsers(t, s.main)
+	verifiedUser(t, s.mfa, "mona", "mona@example.com")
+	verifiedUser(t, s.mfa, "tom", "tom@example.com")
+	sami := verifiedUser(t, s.mfa, "sami", "sami@example.com")
+	sami.IsStaff = true
+	if err := s.mfa.DB.UpdateUser(context.Background(), sami); err != nil {
+		t.Fatalf("make sami staff: %v", err)
+	}
 	ctx := context.Background()
 	dora := verifiedUser(t, s.codes, "dora", "dora@example.com")
 	if err := s.codes.DB.SetPassword(ctx, dora.ID, "!"+strings.Repeat("x", 40)); err != nil {
@@ -499,6 +519,120 @@ var tourPages = []tourPage{
 		b.clickButton(catalog(nil, b.lang()).T("social.continue_with", "provider", "GitHub"))
 		b.wantPath("/accounts/3rdparty/login/cancelled/")
 	}},
+
+	// Two-factor authentication: the overview without and with an
+	// authenticator app, adding one (from the account, and at a login that
+	// requires it), the login stages (the code, a wrong one, trusting the
+	// browser), recovery codes (a new set shown once, the count left,
+	// making a new set), removing the app, and reauthentication by a code.
+	{"mfa_index-off", func(b *browser, s *tourSite) {
+		b.on(s.mfa)
+		signIn(b, "mona")
+		b.visit("/accounts/2fa/")
+	}},
+	{"mfa_totp_activate", func(b *browser, s *tourSite) {
+		b.on(s.mfa)
+		signIn(b, "mona")
+		b.visit("/accounts/2fa/totp/activate/")
+		reauthenticateIfAsked(b)
+		b.wantPath("/accounts/2fa/totp/activate/")
+	}},
+	{"mfa_totp_activate-error", func(b *browser, s *tourSite) {
+		b.on(s.mfa)
+		signIn(b, "mona")
+		b.visit("/accounts/2fa/totp/activate/")
+		reauthenticateIfAsked(b)
+		b.fill("code", "000000")
+		b.submit()
+	}},
+	{"mfa_totp_activate-login", func(b *browser, s *tourSite) {
+		b.on(s.mfa)
+		signOut(b)
+		b.login("sami", goodPassword)
+		b.wantPath("/accounts/2fa/totp/activate/")
+	}},
+	{"mfa_index", func(b *browser, s *tourSite) { signInMFA(b, s); b.visit("/accounts/2fa/") }},
+	{"mfa_authenticate", func(b *browser, s *tourSite) { s.passwordOfMFAUser(b) }},
+	{"mfa_authenticate-error", func(b *browser, s *tourSite) {
+		s.passwordOfMFAUser(b)
+		b.fill("code", "000000")
+		b.submit()
+	}},
+	{"mfa_trust", func(b *browser, s *tourSite) {
+		s.passwordOfMFAUser(b)
+		b.fill("code", s.mfaClock.code(b.t, s.mfaSecret))
+		b.submit()
+		b.wantPath("/accounts/2fa/trust/")
+	}},
+	{"mfa_recovery_codes", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/2fa/recovery-codes/generate/")
+		b.submit()
+		reauthenticateIfAsked(b)
+		if len(b.recoveryCodes()) == 0 {
+			b.t.Fatalf("%s: no new recovery codes shown", b.path())
+		}
+	}},
+	{"mfa_recovery_codes-left", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/2fa/recovery-codes/")
+	}},
+	{"mfa_recovery_generate", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/2fa/recovery-codes/generate/")
+	}},
+	{"mfa_totp_deactivate", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/2fa/totp/deactivate/")
+	}},
+	{"mfa_reauthenticate", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/2fa/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Fdeactivate%2F")
+	}},
+	{"reauthenticate-mfa", func(b *browser, s *tourSite) {
+		signInMFA(b, s)
+		b.visit("/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Fdeactivate%2F")
+	}},
+}
+
+// signInMFA makes sure the browser is signed in on the mfa server as tom,
+// who has an authenticator app: the first call adds it (keeping its key),
+// later logins type its code and do not trust the browser.
+func signInMFA(b *browser, s *tourSite) {
+	b.t.Helper()
+	b.on(s.mfa)
+	if s.mfaSecret == "" {
+		signIn(b, "tom")
+		s.mfaSecret, _ = enrolTOTP(b, s.mfaClock)
+		return
+	}
+	b.visit("/dashboard/")
+	if strings.HasPrefix(b.path(), "/dashboard/") && eval[string](b, `(document.querySelector(".gh-nav__username") || {textContent: ""}).textContent`) == "tom" {
+		return
+	}
+	s.passwordOfMFAUser(b)
+	b.fill("code", s.mfaClock.code(b.t, s.mfaSecret))
+	b.submit()
+	if b.path() == "/accounts/2fa/trust/" {
+		b.navigate("do not trust", chromedp.Click(chromedp.CSS(`button[name="trust"][value="no"]`)))
+	}
+	if !strings.HasPrefix(b.path(), "/dashboard/") {
+		b.t.Fatalf("login with a code as tom landed on %s", b.path())
+	}
+}
+
+// passwordOfMFAUser signs out of the mfa server and logs in as tom (with
+// an authenticator app, added first when he has none yet) with the
+// password: the browser is on the page that asks for the code.
+func (s *tourSite) passwordOfMFAUser(b *browser) {
+	b.t.Helper()
+	if s.mfaSecret == "" {
+		signInMFA(b, s)
+	}
+	b.on(s.mfa)
+	signOut(b)
+	b.login("tom", goodPassword)
+	b.wantPath("/accounts/2fa/authenticate/")
 }
 
 // signInSocial makes sure the browser is signed in on the social server as

@@ -73,6 +73,16 @@ var screenshotPages = []struct {
 	{"social_signup", true},
 	{"social_error", true},
 	{"social_cancelled", true},
+	{"mfa_index-off", false},
+	{"mfa_index", true},
+	{"mfa_totp_activate", true},
+	{"mfa_totp_activate-login", false},
+	{"mfa_authenticate-error", true},
+	{"mfa_trust", false},
+	{"mfa_recovery_codes", true},
+	{"mfa_recovery_generate", false},
+	{"mfa_totp_deactivate", false},
+	{"mfa_reauthenticate", false},
 }
 
 // TestScreenshots renders every page at desktop and mobile sizes, light and
