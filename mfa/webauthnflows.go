@@ -335,6 +335,18 @@ func (s *Service) keyUsed(ctx context.Context, a *Authenticator, d *webauthnData
 	if cred.Authenticator.CloneWarning {
 		s.log().Warn("webauthn signature counter went back", "event", "webauthn_clone_warning", "user_id", a.UserID,
 			"authenticator_id", a.ID, "stored", d.Credential.Authenticator.SignCount, "ip", c.IP)
+		if !d.Credential.Authenticator.CloneWarning {
+			// Keep the mark, so the key stays refused until the user
+			// removes it (a later, higher counter does not clear it: the
+			// library's validation keeps a stored CloneWarning).
+			marked := *d
+			marked.Credential.Authenticator.CloneWarning = true
+			if data, err := json.Marshal(marked); err == nil {
+				if _, err := s.Store.UpdateAuthenticatorData(ctx, a.ID, a.Data, data, time.Time{}); err != nil {
+					return nil, fmt.Errorf("mfa: key: %w", err)
+				}
+			}
+		}
 		return nil, &account.Error{Code: CodeWebAuthnCloned, Field: "credential"}
 	}
 	old := a.Data
@@ -385,9 +397,11 @@ func (s *Service) AuthenticateWebAuthn(ctx context.Context, l *account.Login, to
 	}
 	return s.attempt(ctx, l, c, func() (string, bool, error) {
 		if _, err := s.verifyKey(ctx, u, token, credential, c); err != nil {
-			if account.AsErrors(err) != nil {
+			if account.AsErrors(err) != nil && !account.HasCode(err, CodeWebAuthnCloned) {
 				return "", false, nil
 			}
+			// A cloned key is told as such (counted, its login_failed
+			// unit kept), not as a wrong answer.
 			return "", false, err
 		}
 		return TypeWebAuthn, true, nil
