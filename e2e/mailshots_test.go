@@ -48,6 +48,8 @@ var mailShots = []account.Notice{
 	{Kind: account.NoticeTOTPDeactivated},
 	{Kind: account.NoticeRecoveryCodesGenerated},
 	{Kind: account.NoticeRecoveryCodeUsed, Count: 7},
+	{Kind: account.NoticeWebAuthnAdded, Factor: "YubiKey 5C"},
+	{Kind: account.NoticeWebAuthnRemoved, Factor: "YubiKey 5C"},
 }
 
 // mailShotsDark are the mails also pictured in the dark scheme (of the

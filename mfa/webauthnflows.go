@@ -414,8 +414,17 @@ func (s *Service) ReauthenticateWebAuthn(ctx context.Context, u *user.User, sess
 	if _, err := s.Account.RateLimit(ctx, account.LimitReauthenticate, account.Subjects{IP: c.IP, User: u.ID}); err != nil {
 		return err
 	}
+	// As a password's: a wrong answer counts toward the login lock, and
+	// while it holds the right one is refused too.
+	reserved, err := s.Account.RateLimit(ctx, account.LimitLoginFailed, account.Subjects{IP: c.IP, Key: account.UserLimitKey(u.ID)})
+	if err != nil {
+		return err
+	}
 	if _, err := s.verifyKey(ctx, u, token, credential, c); err != nil {
 		return err
+	}
+	if err := reserved.Release(ctx); err != nil {
+		return fmt.Errorf("mfa: reauthenticate: %w", err)
 	}
 	return s.Account.Reauthenticated(ctx, u, sess, TypeWebAuthn, c)
 }
@@ -446,6 +455,9 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context) (*Ceremony, error) {
 // passed the second factor (Method "passkey"); the caller continues it
 // through any other stage.
 func (s *Service) PasskeyLogin(ctx context.Context, token string, credential []byte, c account.Client) (*account.Login, error) {
+	if !s.Config.WebAuthn.PasskeyLogin {
+		return nil, &account.Error{Code: CodeNotActive}
+	}
 	if _, err := s.Account.RateLimit(ctx, account.LimitLogin, account.Subjects{IP: c.IP}); err != nil {
 		return nil, err
 	}

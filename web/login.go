@@ -20,6 +20,8 @@ type LoginData struct {
 	AskRemember bool
 	// Social are the buttons of the configured social apps.
 	Social []social.Button
+	// Passkey offers "Sign in with a passkey" (passkey login on).
+	Passkey bool
 }
 
 // login shows and handles the login form: fields login, password, remember, next.
@@ -27,7 +29,8 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "login")
 	acc := h.opts.Account
 	p.Data = LoginData{Method: string(acc.LoginMethod()), ByCode: acc.Config.LoginByCode,
-		AskRemember: acc.Config.SessionRemember == account.RememberAsk, Social: h.pageButtons(r, p)}
+		AskRemember: acc.Config.SessionRemember == account.RememberAsk, Social: h.pageButtons(r, p),
+		Passkey: h.webauthnOn() && h.opts.MFA.Config.WebAuthn.PasskeyLogin}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		if u, _ := current(r); u != nil && p.Next != "" {

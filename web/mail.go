@@ -50,6 +50,8 @@ type MailData struct {
 	NewEmail string
 	// Count is how many recovery codes are left (recovery_code_used).
 	Count int
+	// Factor names the key a notice is about (webauthn_added, _removed).
+	Factor string
 }
 
 // newMailRenderer parses the mail templates of fsys (the embedded files
@@ -106,7 +108,7 @@ func (m *MailRenderer) Render(n account.Notice) (*mail.Message, error) {
 		}
 	}
 	d := MailData{L: m.catalogs.Localizer(lang), SiteName: m.siteName, SiteURL: m.siteURL, Email: n.To,
-		Code: n.Code, Link: m.link(n), NewEmail: n.NewEmail, Count: n.Count}
+		Code: n.Code, Link: m.link(n), NewEmail: n.NewEmail, Count: n.Count, Factor: n.Factor}
 	d.ValidFor = validFor(d.L, n.ValidFor)
 	if n.User != nil {
 		d.Username = n.User.Username
@@ -169,8 +171,10 @@ func (m *MailRenderer) link(n account.Notice) string {
 		return m.siteURL + "/accounts/email/cancel/" + n.Key + "/"
 	case account.NoticeTOTPActivated, account.NoticeRecoveryCodesGenerated:
 		return m.siteURL + "/accounts/2fa/"
+	case account.NoticeWebAuthnAdded:
+		return m.siteURL + "/accounts/2fa/webauthn/"
 	case account.NoticeUnknownAccount, account.NoticeAccountAlreadyExists, account.NoticePasswordChanged, account.NoticeEmailChanged,
-		account.NoticeTOTPDeactivated, account.NoticeRecoveryCodeUsed:
+		account.NoticeTOTPDeactivated, account.NoticeRecoveryCodeUsed, account.NoticeWebAuthnRemoved:
 		return m.siteURL + "/accounts/password/reset/"
 	}
 	return m.siteURL + "/"

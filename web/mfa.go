@@ -56,6 +56,7 @@ func (h *Handlers) registerMFA(mux *http.ServeMux) {
 		mux.HandleFunc("GET "+path, fn)
 		mux.HandleFunc("POST "+path, fn)
 	}
+	h.registerWebAuthn(mux)
 }
 
 // MFAIndexData is .Data of the overview, /accounts/2fa/.
@@ -69,6 +70,8 @@ type MFAIndexData struct {
 	// UnverifiedEmail: the user has an unverified address, which blocks
 	// adding a factor (MFA_ALLOW_UNVERIFIED_EMAIL off).
 	UnverifiedEmail bool
+	// WebAuthn: security keys are among the supported factors.
+	WebAuthn bool
 }
 
 // mfaIndex shows the user's factors and what can be done with them.
@@ -84,8 +87,8 @@ func (h *Handlers) mfaIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(w, r, "mfa_index")
-	d := MFAIndexData{Status: st, RecoverySupported: h.opts.MFA.Supports(mfa.TypeRecoveryCodes)}
-	if !st.Enabled() && !h.opts.MFA.Config.AllowUnverifiedEmail {
+	d := MFAIndexData{Status: st, RecoverySupported: h.opts.MFA.Supports(mfa.TypeRecoveryCodes), WebAuthn: h.webauthnOn()}
+	if !h.opts.MFA.Config.AllowUnverifiedEmail {
 		if d.UnverifiedEmail, err = h.opts.Account.HasUnverifiedEmail(r.Context(), u.ID); err != nil {
 			h.internalError(w, r, "2fa: addresses", err)
 			return
@@ -125,6 +128,12 @@ func (h *Handlers) stagePage(w http.ResponseWriter, r *http.Request, stage strin
 type MFAAuthenticateData struct {
 	// Recovery: the user may type a recovery code instead.
 	Recovery bool
+	// Code: the page asks for a code (the user has an authenticator app
+	// or recovery codes).
+	Code bool
+	// WebAuthn is the JSON of the security-key ceremony's options ("" when
+	// the user has no key).
+	WebAuthn string
 }
 
 // mfaAuthenticate is the login stage that asks a user with an
@@ -137,9 +146,33 @@ func (h *Handlers) mfaAuthenticate(w http.ResponseWriter, r *http.Request) {
 	ctx, acc, c := r.Context(), h.opts.Account, h.client(r)
 	p := h.page(w, r, "mfa_authenticate")
 	p.Form = &Form{}
-	p.Data = MFAAuthenticateData{Recovery: h.opts.MFA.Supports(mfa.TypeRecoveryCodes)}
+	st, err := h.opts.MFA.Status(ctx, l.User())
+	if err != nil {
+		h.internalError(w, r, "2fa: status", err)
+		return
+	}
+	d := MFAAuthenticateData{Recovery: st.Recovery != nil, Code: st.TOTP != nil || st.Recovery != nil}
+	// withKey begins a security-key ceremony for the page when the user
+	// has a key.
+	withKey := func() bool {
+		if len(st.Keys) == 0 || !h.webauthnOn() {
+			return true
+		}
+		cer, err := h.opts.MFA.BeginWebAuthnLogin(ctx, l.User())
+		if err != nil {
+			h.internalError(w, r, "2fa: webauthn", err)
+			return false
+		}
+		h.setCeremony(w, cer)
+		d.WebAuthn = string(cer.Options)
+		p.Data = d
+		return true
+	}
+	p.Data = d
 	if r.Method == http.MethodGet {
-		h.render(w, r, http.StatusOK, p)
+		if withKey() {
+			h.render(w, r, http.StatusOK, p)
+		}
 		return
 	}
 	if !h.parseForm(w, r) {
@@ -149,7 +182,13 @@ func (h *Handlers) mfaAuthenticate(w http.ResponseWriter, r *http.Request) {
 		h.cancelLogin(w, r, token)
 		return
 	}
-	err := h.opts.MFA.Authenticate(ctx, l, r.PostFormValue("code"), c)
+	if r.PostFormValue("action") == "webauthn" {
+		ctoken := flowToken(r, webauthnCookie)
+		h.clearFlowCookie(w, webauthnCookie)
+		err = h.opts.MFA.AuthenticateWebAuthn(ctx, l, ctoken, []byte(r.PostFormValue("credential")), c)
+	} else {
+		err = h.opts.MFA.Authenticate(ctx, l, r.PostFormValue("code"), c)
+	}
 	if account.HasCode(err, mfa.CodeTooManyAttempts) {
 		// The challenge is dead: the login starts over from the first factor.
 		if err := acc.EndFlow(ctx, token); err != nil {
@@ -166,6 +205,9 @@ func (h *Handlers) mfaAuthenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		if account.AsErrors(err) != nil && !withKey() {
+			return
+		}
 		h.formError(w, r, p, err, "2fa: authenticate")
 		return
 	}
@@ -317,7 +359,7 @@ func (h *Handlers) mfaActivate(w http.ResponseWriter, r *http.Request) {
 		if st, err := svc.Status(ctx, u); err != nil {
 			h.internalError(w, r, "2fa: status", err)
 			return
-		} else if st.Enabled() {
+		} else if st.TOTP != nil {
 			http.Redirect(w, r, mfaBase, http.StatusSeeOther)
 			return
 		}
@@ -376,7 +418,11 @@ func (h *Handlers) mfaActivate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.showRecoveryCodes(w, r, u.ID, codes, l != nil, true)
+	cont := ""
+	if l != nil {
+		cont = mfaActivatePath
+	}
+	h.showRecoveryCodes(w, r, u.ID, codes, cont, true)
 }
 
 func activateData(e *mfa.Enrolment, atLogin bool) MFAActivateData {
@@ -409,19 +455,28 @@ type MFARecoveryData struct {
 	// Activated: the codes come with a just-added app (the page offers
 	// to sign out other sessions).
 	Activated bool
-	// AtLogin: a login held at enrolment goes on from this page.
-	AtLogin bool
+	// AtLogin: a login held at enrolment goes on from this page, by a
+	// POST to Continue.
+	AtLogin  bool
+	Continue string
 }
 
-// showRecoveryCodes renders a new set of codes, once.
-func (h *Handlers) showRecoveryCodes(w http.ResponseWriter, r *http.Request, userID int64, codes []string, atLogin, activated bool) {
+// showRecoveryCodes renders a new set of codes, once. continuePath is,
+// for a login that made its factor at a stage, where its Continue button
+// posts (action=continue); "" for a signed-in user.
+func (h *Handlers) showRecoveryCodes(w http.ResponseWriter, r *http.Request, userID int64, codes []string, continuePath string, activated bool) {
 	p := h.page(w, r, "mfa_recovery_codes")
-	d := MFARecoveryData{Codes: codes, Left: len(codes), Total: len(codes), Enabled: true, Activated: activated, AtLogin: atLogin}
+	d := MFARecoveryData{Codes: codes, Left: len(codes), Total: len(codes), Enabled: true, Activated: activated,
+		AtLogin: continuePath != "", Continue: continuePath}
 	if len(codes) > 0 {
 		plain, _ := json.Marshal(downloadState{Codes: codes, At: h.opts.Now().Unix()})
 		d.Download = base64.RawURLEncoding.EncodeToString(h.keys.Seal("web.mfa_download", plain, downloadAD(userID)))
 	}
 	p.Data = d
+	if !activated && continuePath == "" {
+		// New codes replaced the old: said on the page that shows them.
+		p.Flashes = append(p.Flashes, Flash{Level: "success", Text: p.L.T("flash.mfa_recovery_generated")})
+	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	h.render(w, r, http.StatusOK, p)
 }
@@ -468,8 +523,7 @@ func (h *Handlers) mfaGenerate(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, p, err, "2fa: generate")
 		return
 	}
-	h.flash(w, r, "success", "flash.mfa_recovery_generated")
-	h.showRecoveryCodes(w, r, u.ID, codes, false, false)
+	h.showRecoveryCodes(w, r, u.ID, codes, "", false)
 }
 
 // mfaDownload answers the download form of a page that showed new codes

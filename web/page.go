@@ -88,6 +88,8 @@ type SignupData struct {
 	Honeypot string
 	// Social are the buttons of the configured social apps.
 	Social []social.Button
+	// PasskeySignup links the signup with a passkey.
+	PasskeySignup bool
 }
 
 // Flash is a one-time message shown at the top of the next page.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/flow"
@@ -45,6 +46,9 @@ type ReauthData struct {
 	// MFA is the page that reauthenticates with a code from the user's
 	// authenticator app ("" when the user has none).
 	MFA string
+	// WebAuthn is the page that reauthenticates with one of the user's
+	// security keys ("" when the user has none).
+	WebAuthn string
 }
 
 // resumers are the handlers whose POSTs a reauthentication may resume, by
@@ -53,6 +57,9 @@ func (h *Handlers) resumers() map[string]http.HandlerFunc {
 	m := map[string]http.HandlerFunc{h.urls.Sessions: h.sessions, h.urls.Email: h.email, h.urls.PasswordSet: h.passwordSet}
 	if h.opts.MFA != nil {
 		m[mfaActivatePath], m[mfaDeactivatePath], m[mfaGeneratePath] = h.mfaActivate, h.mfaDeactivate, h.mfaGenerate
+	}
+	if h.webauthnOn() {
+		m[webauthnAddPath] = h.webauthnAdd
 	}
 	if h.opts.Social != nil {
 		m[h.urls.Connections] = h.socialConnections
@@ -96,8 +103,13 @@ func (h *Handlers) reauthenticate(w http.ResponseWriter, r *http.Request) {
 		if st, err := h.opts.MFA.Status(ctx, u); err != nil {
 			h.internalError(w, r, "reauthenticate: 2fa", err)
 			return
-		} else if st.Enabled() {
-			d.MFA = mfaReauthPath
+		} else {
+			if st.TOTP != nil {
+				d.MFA = mfaReauthPath
+			}
+			if len(st.Keys) > 0 && h.webauthnOn() {
+				d.WebAuthn = webauthnReauthPath
+			}
 		}
 	}
 	if r.Method == http.MethodGet {
@@ -167,6 +179,9 @@ func (h *Handlers) resume(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	handler := h.resumers()[kept.Path]
+	if handler == nil && h.webauthnOn() && strings.HasPrefix(kept.Path, webauthnKeysPath) && strings.HasSuffix(kept.Path, "/remove/") {
+		handler = h.webauthnRemove // a key's removal, its id in the path
+	}
 	if handler == nil && h.opts.Social != nil {
 		if provider, _, ok := h.socialPath(kept.Path, "login/"); ok && provider != "" {
 			handler = h.socialLogin // a connection begun before the reauthentication

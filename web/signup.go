@@ -18,7 +18,7 @@ func (h *Handlers) signup(w http.ResponseWriter, r *http.Request) {
 	p := h.page(w, r, "signup")
 	f := acc.SignupForm()
 	p.Data = SignupData{EmailRequired: f.EmailRequired, Fields: f, Honeypot: acc.Config.SignupHoneypot,
-		Social: h.pageButtons(r, p)}
+		Social: h.pageButtons(r, p), PasskeySignup: h.webauthnOn() && h.opts.MFA.Config.WebAuthn.PasskeySignup}
 	if r.Method == http.MethodGet {
 		p.Next = safenext.Clean(r.URL.Query().Get("next"))
 		p.Form = &Form{}

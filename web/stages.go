@@ -26,6 +26,8 @@ func (h *Handlers) stageURL(name string) string {
 			return mfaAuthenticatePath
 		case mfa.StageTrust:
 			return mfaTrustPath
+		case mfa.StagePasskeySignup:
+			return webauthnAddPath
 		}
 	}
 	return ""

@@ -312,7 +312,7 @@ func pageCases(l *Localizer) []pageCase {
 		}()},
 		{"mfa_authenticate", func() Page {
 			p := withForm(base("mfa_authenticate", nil), &Form{Errors: map[string][]string{"code": {"The code is not correct."}}})
-			p.Data = MFAAuthenticateData{Recovery: true}
+			p.Data = MFAAuthenticateData{Recovery: true, Code: true}
 			return p
 		}()},
 		{"mfa_reauthenticate", func() Page {
@@ -354,6 +354,63 @@ func pageCases(l *Localizer) []pageCase {
 			return p
 		}()},
 		{"mfa_recovery_codes off", func() Page { p := base("mfa_recovery_codes", testUser); p.Data = MFARecoveryData{}; return p }()},
+		{"mfa_authenticate key and code", func() Page {
+			p := withForm(base("mfa_authenticate", nil), &Form{NonField: []string{"The key's answer could not be checked."}})
+			p.Data = MFAAuthenticateData{Recovery: true, Code: true, WebAuthn: `{"publicKey":{"challenge":"AAEC","rpId":"gatehouse.example"}}`}
+			return p
+		}()},
+		{"mfa_webauthn", func() Page {
+			p := base("mfa_webauthn", testUser)
+			p.Data = WebAuthnKeysData{Passkeys: true, Keys: []WebAuthnKeyRow{{ID: 3, Name: "YubiKey 5C", Added: "2026-12-01 10:00 UTC"},
+				{ID: 4, Name: "Pixel passkey", Passkey: true, Added: "2026-12-02 10:00 UTC", LastUsed: "2026-12-06 09:00 UTC"}}}
+			return p
+		}()},
+		{"mfa_webauthn none", func() Page { p := base("mfa_webauthn", testUser); p.Data = WebAuthnKeysData{}; return p }()},
+		{"mfa_webauthn_add", func() Page {
+			p := withForm(base("mfa_webauthn_add", testUser), &Form{})
+			p.Data = WebAuthnCeremonyData{Options: `{"publicKey":{"challenge":"AAEC","rpId":"gatehouse.example"}}`}
+			return p
+		}()},
+		{"mfa_webauthn_add passkey at signup", func() Page {
+			p := withForm(base("mfa_webauthn_add", nil), &Form{Errors: map[string][]string{"name": {"Give the key a name."}}})
+			p.Data = WebAuthnCeremonyData{Options: `{"publicKey":{"challenge":"AAEC","rpId":"gatehouse.example"}}`, Passkey: true, AtLogin: true}
+			return p
+		}()},
+		{"mfa_webauthn_edit", func() Page {
+			p := withForm(base("mfa_webauthn_edit", testUser), &Form{Values: map[string]string{"name": "YubiKey"}})
+			p.Data = WebAuthnKeyData{Key: WebAuthnKeyRow{ID: 3, Name: "YubiKey"}}
+			return p
+		}()},
+		{"mfa_webauthn_remove", func() Page {
+			p := withForm(base("mfa_webauthn_remove", testUser), &Form{})
+			p.Data = WebAuthnKeyData{Key: WebAuthnKeyRow{ID: 3, Name: "YubiKey"}}
+			return p
+		}()},
+		{"mfa_webauthn_reauthenticate", func() Page {
+			p := withNext(withForm(base("mfa_webauthn_reauthenticate", testUser), &Form{}), "/accounts/sessions/")
+			p.Data = WebAuthnCeremonyData{Options: `{"publicKey":{"challenge":"AAEC","rpId":"gatehouse.example"}}`}
+			return p
+		}()},
+		{"mfa_webauthn_login", func() Page {
+			p := withNext(withForm(base("mfa_webauthn_login", nil), &Form{}), "/secret/")
+			p.Data = WebAuthnCeremonyData{Options: `{"publicKey":{"challenge":"AAEC","rpId":"gatehouse.example"}}`}
+			return p
+		}()},
+		{"signup_passkey", func() Page {
+			p := withForm(base("signup_passkey", nil), &Form{})
+			p.Data = PasskeySignupData{Fields: account.SignupFields{Username: true, UsernameRequired: true, Email: true, EmailRequired: true}}
+			return p
+		}()},
+		{"login with passkey", func() Page {
+			p := withNext(withForm(base("login", nil), &Form{}), "/secret/")
+			p.Data = LoginData{Method: "username_email", Passkey: true}
+			return p
+		}()},
+		{"signup with passkey link", func() Page {
+			p := withForm(base("signup", nil), &Form{})
+			p.Data = SignupData{Fields: account.SignupFields{Username: true, UsernameRequired: true, Email: true}, PasskeySignup: true}
+			return p
+		}()},
 		{"error nil data", func() Page { p := base("error", nil); p.Status = 500; return p }()},
 	}
 	for _, status := range errorStatuses {
@@ -626,7 +683,7 @@ var uiPrefixes = []string{"nav.", "home.", "login.", "signup.", "logout.", "pass
 	"password_set.", "login_code.", "login_code_confirm.", "signup_closed.", "inactive.",
 	"social.", "social_login.", "social_telegram.", "social_cancelled.", "social_error.", "social_signup.", "connections.",
 	"mfa.", "mfa_index.", "mfa_authenticate.", "mfa_reauthenticate.", "mfa_trust.", "mfa_activate.", "mfa_deactivate.",
-	"mfa_generate.", "mfa_recovery."}
+	"mfa_generate.", "mfa_recovery.", "webauthn."}
 
 func TestUICatalogsMatch(t *testing.T) {
 	en, ru := readUI(t, "en"), readUI(t, "ru")
