@@ -21,6 +21,12 @@
 // code; a copy of the table without the key gives nothing to guess
 // against offline. This differs from allauth, which keeps a seed and
 // derives the codes (so it can show them again); here they are shown
-// once, when made. Security keys and passkeys (WebAuthn) are not built
-// yet; a factor is one row of one type, which leaves them room.
+// once, when made.
+//
+// Security keys and passkeys (WebAuthn, over go-webauthn) are on when
+// Config.SupportedTypes names TypeWebAuthn: a key is a second factor; a
+// passkey (a discoverable credential made with user verification) also
+// signs in on its own, and a passkey signup makes an account without a
+// password. The relying party id is the site URL's host (never an IP
+// address); a ceremony's state waits sealed in a single-use flow record.
 package mfa
