@@ -41,6 +41,15 @@
 // app keeps working, and the recovery codes not used yet, derived from
 // allauth's seed as allauth does (Options.RecoveryCodeCount, _Digits) and
 // kept as keyed hashes. Data a custom adapter encrypt() changed is skipped
-// with the reason (ReasonEncrypted), as are WebAuthn authenticators, for
-// now (ReasonWebAuthn).
+// with the reason (ReasonEncrypted). Security keys and passkeys (type
+// webauthn) come over as they are (mfa.ImportAllauthWebAuthn reads the
+// credential from the registration response allauth kept, without the
+// ceremony's long-gone challenge), each with the user handle allauth made
+// it with (user_pk_to_url_str of the old pk: base36 of an integer one),
+// which the key returns at a passkey login; the site must keep allauth's
+// host, the keys' relying party id. A credential that does not parse is
+// skipped (ReasonWebAuthn), as is one stored for another user
+// (ReasonCredentialTaken) and one of a user named by natural key whose
+// record is not in the file (ReasonNoUserHandle). Recovery codes come
+// over for a user with an authenticator app or a key (ReasonNoTOTP).
 package djangoimport

@@ -53,8 +53,9 @@ type Options struct {
 	// two-factor authenticators are stored: TOTP secrets sealed
 	// (mfa.SealTOTPSecret), recovery codes hashed (mfa.RecoveryKey). It is
 	// called once, when the first authenticator needs it; an error stops
-	// the import and nothing is written. The default, nil, skips the
-	// authenticators (ReasonNoMFAKeys).
+	// the import and nothing is written. The default, nil, skips the TOTP
+	// and recovery-code authenticators (ReasonNoMFAKeys); security keys
+	// and passkeys hold no secret and need no ring.
 	MFAKeys func() (*keys.Ring, error)
 	// RecoveryCodeCount and RecoveryCodeDigits are allauth's
 	// MFA_RECOVERY_CODE_COUNT and MFA_RECOVERY_CODE_DIGITS of the site the
@@ -104,7 +105,7 @@ var errDryRun = errors.New("djangoimport: dry run")
 // Options.SealSecret, and the users' links to provider accounts; and, when
 // it is also an mfa.Store, allauth's two-factor authenticators (mfa app):
 // TOTP secrets sealed and the unused recovery codes hashed under the ring
-// of Options.MFAKeys (WebAuthn ones are not imported yet).
+// of Options.MFAKeys, and security keys and passkeys.
 //
 // Password hashes are copied exactly as Django stored them, so every user
 // logs in with their old password (through a password.Set that accepts the
@@ -170,6 +171,9 @@ type importer struct {
 	// skippedUsers holds the refs of user records that were not imported,
 	// so that rows pointing at them say so.
 	skippedUsers map[ref]int64
+	// pkByUsername maps the usernames of the file's users to their pks
+	// (built when a security key names its user by natural key).
+	pkByUsername map[string]string
 	// ids holds the store id of each user record, 0 when it was skipped.
 	ids []int64
 	// existing holds the store ids of users that were there before.

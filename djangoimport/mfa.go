@@ -1,6 +1,7 @@
 package djangoimport
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base32"
@@ -9,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/mfa"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 // authenticatorRec is an allauth mfa.Authenticator.
@@ -74,10 +77,12 @@ func (d *dump) addAuthenticator(i int, raw json.RawMessage, loc *time.Location, 
 }
 
 // importAuthenticators writes allauth's TOTP authenticators, their secrets
-// sealed, and the unused codes of its recovery-code sets, hashed: first
-// every TOTP one, then the recovery codes, which are imported only for a
-// user who has an authenticator app (they back one up). WebAuthn ones are
-// skipped (ReasonWebAuthn).
+// sealed, its security keys and passkeys (webauthn: the credential read
+// from the registration response allauth kept, the user handle allauth
+// made from the user's old pk), and the unused codes of its recovery-code
+// sets, hashed: first every TOTP and WebAuthn one, then the recovery
+// codes, which are imported only for a user who has an authenticator app
+// or a key (they back one up).
 func (im *importer) importAuthenticators() error {
 	rows := im.d.authenticators
 	if len(rows) == 0 {
@@ -95,7 +100,7 @@ func (im *importer) importAuthenticators() error {
 	for pass := range 2 {
 		for i := range rows {
 			a := &rows[i]
-			if (a.typ == mfa.TypeTOTP) != (pass == 0) {
+			if (a.typ == mfa.TypeTOTP || a.typ == mfa.TypeWebAuthn) != (pass == 0) {
 				continue
 			}
 			if err := im.authenticator(st, a, has); err != nil {
@@ -108,10 +113,7 @@ func (im *importer) importAuthenticators() error {
 
 func (im *importer) authenticator(st mfa.Store, a *authenticatorRec, has map[int64]map[string]bool) error {
 	switch a.typ {
-	case mfa.TypeTOTP, mfa.TypeRecoveryCodes:
-	case "webauthn":
-		im.t.skip(KindAuthenticator, ReasonWebAuthn, example(a.index, "user "+a.user.String()))
-		return nil
+	case mfa.TypeTOTP, mfa.TypeRecoveryCodes, mfa.TypeWebAuthn:
 	default:
 		im.t.skip(KindAuthenticator, "unknown authenticator type", example(a.index, fmt.Sprintf("type %.32q", a.typ)))
 		return nil
@@ -139,6 +141,9 @@ func (im *importer) authenticator(st mfa.Store, a *authenticatorRec, has map[int
 		}
 		has[id] = types
 	}
+	if a.typ == mfa.TypeWebAuthn {
+		return im.webauthnKey(st, a, id, types)
+	}
 	switch {
 	case types["stored "+a.typ]:
 		im.t.skip(KindAuthenticator, ReasonExists, "")
@@ -152,7 +157,7 @@ func (im *importer) authenticator(st mfa.Store, a *authenticatorRec, has map[int
 	case im.opts.MFAKeys == nil:
 		im.t.skip(KindAuthenticator, ReasonNoMFAKeys, example(a.index, "user "+a.user.String()))
 		return nil
-	case a.typ == mfa.TypeRecoveryCodes && !types[mfa.TypeTOTP]:
+	case a.typ == mfa.TypeRecoveryCodes && !types[mfa.TypeTOTP] && !types[mfa.TypeWebAuthn]:
 		im.t.skip(KindAuthenticator, ReasonNoTOTP, example(a.index, "user "+a.user.String()))
 		return nil
 	}
@@ -201,6 +206,107 @@ func (im *importer) authenticator(st mfa.Store, a *authenticatorRec, has map[int
 	types[a.typ] = true
 	im.t.imported(KindAuthenticator)
 	return nil
+}
+
+// allauthKey is the data of allauth's webauthn authenticator: the key's
+// name and the browser's registration response (PublicKeyCredential as
+// JSON; a JSON string holding it is taken too).
+type allauthKey struct {
+	Name       string          `json:"name"`
+	Credential json.RawMessage `json:"credential"`
+}
+
+// webauthnKey imports allauth's security key or passkey a of user id
+// (whose types it marks): its credential parsed by
+// mfa.ImportAllauthWebAuthn, with the user handle allauth made the
+// credential with (from the old pk, which the authenticator still holds).
+// A credential stored already is skipped: ReasonExists when it is the
+// user's, ReasonCredentialTaken when another's.
+func (im *importer) webauthnKey(st mfa.Store, a *authenticatorRec, id int64, types map[string]bool) error {
+	who := "user " + a.user.String()
+	var k allauthKey
+	if a.data == nil || json.Unmarshal(a.data, &k) != nil {
+		im.t.skip(KindAuthenticator, "data is not a JSON object", example(a.index, who))
+		return nil
+	}
+	cred := []byte(bytes.TrimSpace(k.Credential))
+	if len(cred) > 0 && cred[0] == '"' {
+		var inner string
+		if json.Unmarshal(cred, &inner) == nil {
+			cred = []byte(inner)
+		}
+	}
+	pk, ok := im.oldPK(a.user)
+	if !ok {
+		im.t.skip(KindAuthenticator, ReasonNoUserHandle, example(a.index, who))
+		return nil
+	}
+	data, credID, err := mfa.ImportAllauthWebAuthn(k.Name, cred, []byte(allauthUserHandle(pk)))
+	if err != nil {
+		im.t.skip(KindAuthenticator, ReasonWebAuthn, example(a.index, fmt.Sprintf("%s: %.120s", who, strings.TrimPrefix(err.Error(), "mfa: allauth webauthn: "))))
+		return nil
+	}
+	switch got, err := st.AuthenticatorByCredential(im.ctx, credID); {
+	case err == nil && got.UserID == id:
+		im.t.skip(KindAuthenticator, ReasonExists, "")
+		types[mfa.TypeWebAuthn] = true
+		return nil
+	case err == nil:
+		im.t.skip(KindAuthenticator, ReasonCredentialTaken, example(a.index, who))
+		return nil
+	case !errors.Is(err, user.ErrNotFound):
+		return storeErr(KindAuthenticator, a.index, err)
+	}
+	row := &mfa.Authenticator{UserID: id, Type: mfa.TypeWebAuthn, Data: data, CreatedAt: time.UnixMicro(a.created).UTC(), CredentialID: credID}
+	if a.lastUsed != 0 {
+		row.LastUsedAt = time.UnixMicro(a.lastUsed).UTC()
+	}
+	if err := st.AddAuthenticator(im.ctx, row); err != nil {
+		return storeErr(KindAuthenticator, a.index, err)
+	}
+	types[mfa.TypeWebAuthn] = true
+	im.t.imported(KindAuthenticator)
+	return nil
+}
+
+// oldPK returns the pk the user r names had in the dumped site: r itself,
+// or the pk of the file's user record with the username of a natural key.
+func (im *importer) oldPK(r ref) (string, bool) {
+	if strings.HasPrefix(string(r), "p:") {
+		return string(r[2:]), true
+	}
+	parts, natural := r.natural()
+	if !natural || len(parts) != 1 {
+		return "", false
+	}
+	if im.pkByUsername == nil {
+		im.pkByUsername = map[string]string{}
+		for i := range im.d.users {
+			u := &im.d.users[i]
+			if strings.HasPrefix(string(u.pk), "p:") {
+				im.pkByUsername[u.username()] = string(u.pk[2:])
+			}
+		}
+	}
+	pk, ok := im.pkByUsername[parts[0]]
+	return pk, ok
+}
+
+// allauthUserHandle is the WebAuthn user handle allauth gives the user of
+// pk (its adapter's get_public_key_credential_user_entity: the id is
+// user_pk_to_url_str(user) as UTF-8): base36 of an integer pk, lower
+// case; the hex of a UUID pk, without dashes; any other pk as it is.
+func allauthUserHandle(pk string) string {
+	if n, err := strconv.ParseInt(pk, 10, 64); err == nil && n >= 0 {
+		return strconv.FormatInt(n, 36)
+	}
+	if len(pk) == 36 && strings.Count(pk, "-") == 4 {
+		h := strings.ToLower(strings.ReplaceAll(pk, "-", ""))
+		if _, err := hex.DecodeString(h); err == nil && len(h) == 32 {
+			return h
+		}
+	}
+	return pk
 }
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)

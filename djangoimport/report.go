@@ -68,17 +68,26 @@ const (
 	// ReasonNoMFAKeys: an authenticator, and no Options.MFAKeys to seal
 	// its secret or hash its codes with.
 	ReasonNoMFAKeys = "no secret key to seal two-factor secrets with"
-	// ReasonWebAuthn: allauth's passkeys and security keys.
-	ReasonWebAuthn = "webauthn authenticators are imported by a later release"
+	// ReasonWebAuthn: a security key or passkey whose credential is not a
+	// registration response that parses (allauth's data["credential"]:
+	// the attestation object, a public key, the credential id = rawId).
+	ReasonWebAuthn = "webauthn credential does not parse"
+	// ReasonNoUserHandle: a security key or passkey of a user referred to
+	// by a natural key whose record (and so whose old pk, which allauth
+	// made the user handle from) is not in the file.
+	ReasonNoUserHandle = "webauthn key of a user whose pk is not in the file (the user handle is made from it)"
+	// ReasonCredentialTaken: a security key or passkey whose credential
+	// is stored already for another user (a credential is one user's).
+	ReasonCredentialTaken = "webauthn credential stored for another user"
 	// ReasonEncrypted: a TOTP secret that is not base32 of 16 bytes or
 	// more, or recovery-code data with neither a hex seed nor digit codes:
 	// the site's adapter had a custom encrypt(); decrypt the data in the
 	// dump first.
 	ReasonEncrypted = "not allauth's plain data: a custom adapter encrypt()? (decrypt it in the dump first)"
 	// ReasonNoTOTP: recovery codes of a user who has no authenticator app
-	// in the store or the file (its other factor was a WebAuthn one, not
-	// imported yet): Gatehouse's recovery codes back up an app.
-	ReasonNoTOTP = "recovery codes of a user without an authenticator app"
+	// and no security key in the store or imported from the file (the
+	// factor was skipped): Gatehouse's recovery codes back up one.
+	ReasonNoTOTP = "recovery codes of a user without an authenticator app or security key"
 	// ReasonAuthenticatorRepeated: a second authenticator of one type for
 	// one user: the first in the file is imported.
 	ReasonAuthenticatorRepeated = "another authenticator of the same type for the user comes first"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,14 +24,16 @@ func mfaConfig(s *Settings) (c mfa.Config, off bool, err error) {
 	for _, t := range strings.Split(s.str("mfa.supported_types"), ",") {
 		switch t = strings.TrimSpace(t); t {
 		case "":
-		case mfa.TypeTOTP, mfa.TypeRecoveryCodes:
-			c.SupportedTypes = append(c.SupportedTypes, t)
+		case mfa.TypeTOTP, mfa.TypeRecoveryCodes, mfa.TypeWebAuthn:
+			if !slices.Contains(c.SupportedTypes, t) {
+				c.SupportedTypes = append(c.SupportedTypes, t)
+			}
 		default:
-			return c, false, bad("mfa.supported_types", "totp and recovery_codes, comma-separated")
+			return c, false, bad("mfa.supported_types", "totp, recovery_codes and webauthn, comma-separated")
 		}
 	}
-	if len(c.SupportedTypes) == 0 || !strings.Contains(","+strings.Join(c.SupportedTypes, ",")+",", ",totp,") {
-		return c, false, bad("mfa.supported_types", "a list that includes totp (recovery codes back up an authenticator app)")
+	if !slices.Contains(c.SupportedTypes, mfa.TypeTOTP) && !slices.Contains(c.SupportedTypes, mfa.TypeWebAuthn) {
+		return c, false, bad("mfa.supported_types", "a list that includes totp or webauthn (recovery codes back up an authenticator app or a security key)")
 	}
 	if c.TOTP.Period, err = secondsOrDuration(s, "mfa.totp_period"); err != nil {
 		return c, false, err
@@ -82,6 +85,26 @@ func mfaConfig(s *Settings) (c mfa.Config, off bool, err error) {
 	}
 	if c.AllowUnverifiedEmail, err = s.bool("mfa.allow_unverified_email"); err != nil {
 		return c, false, err
+	}
+	bools := []struct {
+		key  string
+		into *bool
+	}{
+		{"mfa.passkey_login_enabled", &c.WebAuthn.PasskeyLogin},
+		{"mfa.passkey_signup_enabled", &c.WebAuthn.PasskeySignup},
+		{"mfa.webauthn_allow_insecure_origin", &c.WebAuthn.AllowInsecureOrigin},
+	}
+	for _, b := range bools {
+		if *b.into, err = s.bool(b.key); err != nil {
+			return c, false, err
+		}
+	}
+	if enabled && (c.WebAuthn.PasskeyLogin || c.WebAuthn.PasskeySignup) && !slices.Contains(c.SupportedTypes, mfa.TypeWebAuthn) {
+		key := "mfa.passkey_login_enabled"
+		if !c.WebAuthn.PasskeyLogin {
+			key = "mfa.passkey_signup_enabled"
+		}
+		return c, false, fmt.Errorf("%s (%s): passkeys need webauthn in mfa.supported_types (%s)", key, EnvName(key), EnvName("mfa.supported_types"))
 	}
 	return c, !enabled, nil
 }
