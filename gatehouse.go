@@ -386,7 +386,7 @@ func (g *Gatehouse) Authenticate(ctx context.Context, login, pw string, c accoun
 
 // Login answers the request with the next step of l, a login that
 // Authenticate (or account.Service's Signup) began: a redirect to the page
-// of its next stage (a verified email, later a second factor), which
+// of its next stage (a verified email, a second factor), which
 // finishes it; or, when none is left, a new session (any session the
 // request carried ends) and a redirect to l.Next, else
 // Config.LoginRedirect. Set l.Remember and l.Next first. No call starts a
