@@ -165,7 +165,12 @@ type tourSite struct {
 	mfa       *gatehousetest.Server
 	mfaClock  *totpClock
 	mfaSecret string
-	sink      *mailtest.Sink
+	// webauthn has security keys, passkey login and passkey signup, at
+	// localhost (webauthnTourServer); keys are what each browser keeps
+	// there (its user, her keys).
+	webauthn *gatehousetest.Server
+	keys     map[*browser]*tourKeys
+	sink     *mailtest.Sink
 	// newcomers counts the users signed up by the tour, visitors the
 	// addresses it asks login codes for.
 	newcomers, visitors int
@@ -203,6 +208,7 @@ func newTourSite(t *testing.T) *tourSite {
 		c.MFA.TrustEnabled = true
 		c.MFA.Required = mfa.RequiredStaff
 	})
+	s.webauthn = webauthnTourServer(t, sink)
 	seedUsers(t, s.main)
 	verifiedUser(t, s.mfa, "mona", "mona@example.com")
 	verifiedUser(t, s.mfa, "tom", "tom@example.com")
@@ -594,6 +600,10 @@ var tourPages = []tourPage{
 		b.visit("/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Fdeactivate%2F")
 	}},
 }
+
+// The tour also walks the pages of security keys and passkeys
+// (webauthn_journeys_test.go), after the others.
+func init() { tourPages = append(tourPages, webauthnTourPages...) }
 
 // signInMFA makes sure the browser is signed in on the mfa server as tom,
 // who has an authenticator app: the first call adds it (keeping its key),

@@ -83,6 +83,21 @@ var screenshotPages = []struct {
 	{"mfa_recovery_generate", false},
 	{"mfa_totp_deactivate", false},
 	{"mfa_reauthenticate", false},
+	{"mfa_index-webauthn", false},
+	{"mfa_webauthn", true},
+	{"mfa_webauthn_add", true},
+	{"mfa_webauthn_add-passkey", false},
+	{"mfa_webauthn_add-failed", false},
+	{"mfa_webauthn_edit", false},
+	{"mfa_webauthn_remove", false},
+	{"reauthenticate-webauthn", false},
+	{"mfa_webauthn_reauthenticate", false},
+	{"mfa_authenticate-webauthn", false},
+	{"login-passkey", false},
+	{"mfa_webauthn_login", false},
+	{"signup-passkey", false},
+	{"signup_passkey", true},
+	{"mfa_webauthn_add-signup", false},
 }
 
 // TestScreenshots renders every page at desktop and mobile sizes, light and

@@ -200,6 +200,9 @@ func (h *Handlers) webauthnAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setCeremony(w, cer)
+	if passkey {
+		p.TitleKey = "title.mfa_webauthn_add_passkey" // as its heading
+	}
 	p.Data = WebAuthnCeremonyData{Options: string(cer.Options), Passkey: passkey, AtLogin: l != nil}
 	h.render(w, r, status, p)
 }
