@@ -66,7 +66,8 @@ func exitStatus(err error, w io.Writer) int {
 		fmt.Fprintln(w, ue.hint())
 		return 2
 	}
-	fmt.Fprintln(w, "gatehouse:", err)
+	// The library's errors carry their package's prefix already.
+	fmt.Fprintln(w, "gatehouse:", strings.TrimPrefix(err.Error(), "gatehouse: "))
 	return 1
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -255,5 +256,23 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestExitStatusOnePrefix: an error from the library, which names its
+// package already ("gatehouse: Config.MFA: …"), is printed with one
+// "gatehouse:" prefix, not two.
+func TestExitStatusOnePrefix(t *testing.T) {
+	var b strings.Builder
+	if code := exitStatus(errors.New("gatehouse: Config.MFA: mfa: webauthn: no"), &b); code != 1 {
+		t.Fatalf("exit status %d, want 1", code)
+	}
+	if got := b.String(); got != "gatehouse: Config.MFA: mfa: webauthn: no\n" {
+		t.Errorf("printed %q", got)
+	}
+	b.Reset()
+	exitStatus(errors.New("open x: no such file"), &b)
+	if got := b.String(); got != "gatehouse: open x: no such file\n" {
+		t.Errorf("printed %q", got)
 	}
 }
