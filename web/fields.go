@@ -7,7 +7,26 @@ import (
 )
 
 // pageFuncs are the functions templates may call besides the built-ins.
-var pageFuncs = template.FuncMap{"field": fieldOf, "initial": initial, "hasPrefix": strings.HasPrefix}
+var pageFuncs = template.FuncMap{"field": fieldOf, "initial": initial, "hasPrefix": strings.HasPrefix,
+	"webauthnControls": webauthnControls}
+
+// WebAuthnControls is what the "webauthn-controls" partial renders: the
+// page, for its translations, and the catalog key of its button.
+type WebAuthnControls struct {
+	P     *Page
+	Label string
+}
+
+// webauthnControls builds the partial's data: {{template
+// "webauthn-controls" (webauthnControls . "webauthn.use_key")}};
+// page is the template's data, a *Page (or a Page).
+func webauthnControls(page any, label string) WebAuthnControls {
+	p, _ := page.(*Page)
+	if v, ok := page.(Page); ok {
+		p = &v
+	}
+	return WebAuthnControls{P: p, Label: label}
+}
 
 // initial is the first letter of s, upper-cased (a provider's monogram on
 // its icon): {{initial .Name}}.
