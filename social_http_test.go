@@ -415,10 +415,14 @@ func TestSocialFailuresOverHTTP(t *testing.T) {
 	f.deny = true
 	f.mu.Unlock()
 	resp, _ := b.get(b.toProvider(f, nil))
-	expectRedirect(t, resp, "/accounts/3rdparty/login/cancelled/")
-	resp, body := b.get("/accounts/3rdparty/login/cancelled/")
-	if resp.StatusCode != 200 || !strings.Contains(body, "Sign-in cancelled") {
-		t.Fatalf("cancelled page:\n%s", body)
+	loc := expectRedirect(t, resp, "/accounts/3rdparty/login/cancelled/")
+	resp, body := b.get(loc)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Sign-in cancelled") || !strings.Contains(body, "signing in with GitHub") {
+		t.Fatalf("cancelled page (%s) does not name the provider:\n%s", loc, body)
+	}
+	// Only a provider of the table is named: nothing else from the URL.
+	if _, body := b.get("/accounts/3rdparty/login/cancelled/?provider=%3Cb%3Eevil"); !strings.Contains(body, "signing in with the provider.") {
+		t.Fatalf("the cancelled page names an unknown provider:\n%s", body)
 	}
 	f.mu.Lock()
 	f.deny = false

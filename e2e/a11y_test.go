@@ -523,7 +523,8 @@ var tourPages = []tourPage{
 		signOut(b)
 		b.visit("/accounts/login/")
 		b.clickButton(catalog(nil, b.lang()).T("social.continue_with", "provider", "GitHub"))
-		b.wantPath("/accounts/3rdparty/login/cancelled/")
+		b.wantPath("/accounts/3rdparty/login/cancelled/?provider=github")
+		b.see(catalog(nil, b.lang()).T("social_cancelled.intro_named", "provider", "GitHub"))
 	}},
 
 	// Two-factor authentication: the overview without and with an

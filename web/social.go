@@ -99,7 +99,7 @@ func (h *Handlers) registerSocial(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/3rdparty/{$}", h.requireLogin(h.socialConnections))
 	mux.HandleFunc("GET /accounts/3rdparty/signup/{$}", h.socialSignup)
 	mux.HandleFunc("POST /accounts/3rdparty/signup/{$}", h.socialSignup)
-	mux.HandleFunc("GET /accounts/3rdparty/login/cancelled/{$}", h.socialPage("social_cancelled"))
+	mux.HandleFunc("GET /accounts/3rdparty/login/cancelled/{$}", h.socialCancelled)
 	mux.HandleFunc("GET /accounts/3rdparty/login/error/{$}", h.socialPage("social_error"))
 }
 
@@ -275,6 +275,11 @@ func (h *Handlers) socialCallback(w http.ResponseWriter, r *http.Request) {
 	u, sess := current(r)
 	res, err := svc.Complete(ctx, social.CallbackInput{Provider: provider, AppID: appID,
 		Browser: flowToken(r, socialCookie), Params: params, User: u, Session: sess}, h.client(r))
+	if account.HasCode(err, social.CodeCancelled) {
+		// The cancelled page names the provider the user declined at.
+		http.Redirect(w, r, "/accounts/3rdparty/login/cancelled/?provider="+url.QueryEscape(provider), http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		h.socialFailed(w, r, err)
 		return
@@ -339,7 +344,27 @@ func (h *Handlers) socialFailed(w http.ResponseWriter, r *http.Request, err erro
 	}
 }
 
-// socialPage renders a page without a form (the cancelled and error pages).
+// SocialCancelledData is .Data of the cancelled page.
+type SocialCancelledData struct {
+	// Provider is the name of the provider the user declined at ("" when
+	// the page was reached without a known one).
+	Provider string
+}
+
+// socialCancelled is where a login the user declined at the provider
+// leads; ?provider= names it, when it is one of the table's (nothing
+// else from the URL reaches the page).
+func (h *Handlers) socialCancelled(w http.ResponseWriter, r *http.Request) {
+	p := h.page(w, r, "social_cancelled")
+	d := SocialCancelledData{}
+	if pr := h.opts.Social.Provider(r.URL.Query().Get("provider")); pr != nil {
+		d.Provider = pr.Name
+	}
+	p.Data = d
+	h.render(w, r, http.StatusOK, p)
+}
+
+// socialPage renders a page without a form (the error page).
 func (h *Handlers) socialPage(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, h.page(w, r, name))

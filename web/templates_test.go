@@ -125,6 +125,11 @@ func pageCases(l *Localizer) []pageCase {
 			return p
 		}()},
 		{"social_cancelled", base("social_cancelled", nil)},
+		{"social_cancelled named", func() Page {
+			p := base("social_cancelled", nil)
+			p.Data = SocialCancelledData{Provider: "GitHub"}
+			return p
+		}()},
 		{"social_error", func() Page { p := base("social_error", nil); p.Flashes = flashes[3:]; return p }()},
 		{"social_signup", func() Page {
 			p := withForm(base("social_signup", nil), &Form{Values: map[string]string{"username": "ann"}})
