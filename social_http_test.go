@@ -839,3 +839,16 @@ func TestSocialLogoutDropsPendingSignup(t *testing.T) {
 		t.Error("a signup was finished after the logout")
 	}
 }
+
+// TestSocialConnectSignedOut: a "connect" posted by a browser whose
+// session ended goes to the login page with the connections page as next,
+// so the user lands where they were once signed in.
+func TestSocialConnectSignedOut(t *testing.T) {
+	f := newGHFake(t)
+	srv := socialServer(t, f, nil)
+	b := newTab(t, srv.URL)
+	resp, _ := b.post("/accounts/github/login/", url.Values{"process": {"connect"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/accounts/login/?next=%2Faccounts%2F3rdparty%2F" {
+		t.Fatalf("an anonymous connect = %d to %q", resp.StatusCode, loc)
+	}
+}

@@ -216,6 +216,11 @@ func (h *Handlers) socialLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, sess := current(r)
+	if u == nil && (process == social.ProcessConnect || process == social.ProcessReauthenticate) {
+		// Signed out meanwhile: sign in, then back to the connections.
+		http.Redirect(w, r, h.urls.Login+"?next="+url.QueryEscape(h.urls.Connections), http.StatusSeeOther)
+		return
+	}
 	if process == social.ProcessConnect && u != nil && !h.opts.Account.RecentlyAuthenticated(sess) {
 		h.requireReauth(w, r) // resumed here once the user has authenticated again
 		return
