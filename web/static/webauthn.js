@@ -115,7 +115,21 @@
     });
   }
 
+  // passkeyOptions asks the server for a passkey login's options. Each
+  // request waits for the one before it: the server keeps one ceremony
+  // per browser (its cookie), so the last options asked for are the ones
+  // whose answer it takes.
+  var queue = Promise.resolve();
+
   function passkeyOptions(form) {
+    var next = queue.then(function () {
+      return askOptions(form);
+    });
+    queue = next.catch(function () {});
+    return next;
+  }
+
+  function askOptions(form) {
     var body = new URLSearchParams();
     return fetch(form.action, {
       method: "POST", credentials: "same-origin", body: body,
