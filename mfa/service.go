@@ -221,9 +221,11 @@ func (s *Service) Status(ctx context.Context, u *user.User) (*Status, error) {
 			st.Recovery, st.RecoveryLeft, st.Total = a, set.Left(), set.Total
 		}
 	}
-	if st.Keys, err = s.WebAuthnKeys(ctx, u); err != nil {
+	keys, data, err := keysIn(as) // the same read: one query per status
+	if err != nil {
 		return nil, err
 	}
+	st.Keys = keyList(keys, data)
 	if st.Required, err = s.Required(ctx, u); err != nil {
 		return nil, err
 	}

@@ -164,6 +164,11 @@ func (s *Service) keysOf(ctx context.Context, u *user.User) ([]*Authenticator, [
 	if err != nil {
 		return nil, nil, fmt.Errorf("mfa: keys: %w", err)
 	}
+	return keysIn(as)
+}
+
+// keysIn picks the WebAuthn authenticators of as, with their data.
+func keysIn(as []*Authenticator) ([]*Authenticator, []*webauthnData, error) {
 	var out []*Authenticator
 	var data []*webauthnData
 	for _, a := range as {
@@ -185,11 +190,16 @@ func (s *Service) WebAuthnKeys(ctx context.Context, u *user.User) ([]WebAuthnKey
 	if err != nil {
 		return nil, err
 	}
+	return keyList(as, ds), nil
+}
+
+// keyList describes keys as the pages list them.
+func keyList(as []*Authenticator, ds []*webauthnData) []WebAuthnKey {
 	keys := make([]WebAuthnKey, len(as))
 	for i, a := range as {
 		keys[i] = WebAuthnKey{ID: a.ID, Name: ds[i].Name, Passkey: ds[i].Passkey, CreatedAt: a.CreatedAt, LastUsedAt: a.LastUsedAt}
 	}
-	return keys, nil
+	return keys
 }
 
 // cleanKeyName trims a key's name and checks its length.

@@ -15,8 +15,14 @@ import (
 // removing an authenticator app, and recovery codes. Options.MFA turns
 // them on.
 
-// timeFormat is how the account pages write a moment.
-const timeFormat = "2006-01-02 15:04 UTC"
+// when writes a moment as the account pages do ("2006-01-02 15:04 UTC"),
+// "" for the zero time (never).
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
 
 // MFA URLs.
 const (
@@ -89,10 +95,7 @@ func (h *Handlers) mfaIndex(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.TOTP != nil {
-		d.Added = st.TOTP.CreatedAt.UTC().Format(timeFormat)
-		if !st.TOTP.LastUsedAt.IsZero() {
-			d.LastUsed = st.TOTP.LastUsedAt.UTC().Format(timeFormat)
-		}
+		d.Added, d.LastUsed = when(st.TOTP.CreatedAt), when(st.TOTP.LastUsedAt)
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, p)

@@ -72,7 +72,7 @@ func (h *Handlers) sessions(w http.ResponseWriter, r *http.Request) {
 	d := SessionsData{NeedPassword: !acc.RecentlyAuthenticated(cur)}
 	for _, s := range list {
 		d.Sessions = append(d.Sessions, SessionRow{ID: s.ID, Current: s.ID == cur.ID,
-			CreatedAt: s.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), LastSeen: s.LastSeenAt.UTC().Format("2006-01-02 15:04 UTC"),
+			CreatedAt: when(s.CreatedAt), LastSeen: when(s.LastSeenAt),
 			IP: s.IP, UserAgent: s.UserAgent, Device: DescribeUserAgent(s.UserAgent)})
 	}
 	p.Data = d

@@ -76,16 +76,13 @@ type WebAuthnKeyRow struct {
 	ID              int64
 	Name            string
 	Passkey         bool
-	Added, LastUsed string // timeFormat; LastUsed "" for never
+	Added, LastUsed string // when(); LastUsed "" for never
 }
 
 func keyRows(keys []mfa.WebAuthnKey) []WebAuthnKeyRow {
 	rows := make([]WebAuthnKeyRow, len(keys))
 	for i, k := range keys {
-		rows[i] = WebAuthnKeyRow{ID: k.ID, Name: k.Name, Passkey: k.Passkey, Added: k.CreatedAt.UTC().Format(timeFormat)}
-		if !k.LastUsedAt.IsZero() {
-			rows[i].LastUsed = k.LastUsedAt.UTC().Format(timeFormat)
-		}
+		rows[i] = WebAuthnKeyRow{ID: k.ID, Name: k.Name, Passkey: k.Passkey, Added: when(k.CreatedAt), LastUsed: when(k.LastUsedAt)}
 	}
 	return rows
 }
