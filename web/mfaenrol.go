@@ -9,6 +9,8 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/account"
 	"github.com/gatehouse-auth/gatehouse/mfa"
+	"github.com/gatehouse-auth/gatehouse/session"
+	"github.com/gatehouse-auth/gatehouse/user"
 )
 
 // MFAActivateData is .Data of adding an authenticator app.
@@ -24,22 +26,34 @@ type MFAActivateData struct {
 	AtLogin bool
 }
 
+// enrolling returns who adds a factor on a page that serves two cases: a
+// signed-in user (with sess; a GET more than the reauthentication timeout
+// after the last authentication goes to reauthenticate first), or a login
+// held at stage before any session (l and its flow token; u is its user).
+// ok false: the browser was sent elsewhere.
+func (h *Handlers) enrolling(w http.ResponseWriter, r *http.Request, stage string) (u *user.User, sess *session.Session, l *account.Login, token string, ok bool) {
+	u, sess = current(r)
+	if u == nil {
+		if l, token = h.stagePage(w, r, stage); l == nil {
+			return nil, nil, nil, "", false
+		}
+		return l.User(), nil, l, token, true
+	}
+	if r.Method == http.MethodGet && !h.opts.Account.RecentlyAuthenticated(sess) {
+		h.flash(w, r, "info", "flash.reauthenticate")
+		http.Redirect(w, r, h.urls.Reauthenticate+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil, nil, nil, "", false
+	}
+	return u, sess, nil, "", true
+}
+
 // mfaActivate adds an authenticator app: GET shows a new secret (QR code
 // and text), POST confirms it with a code from the app. A signed-in user
 // needs a recent authentication; a login held at StageEnrol (a user who
 // must have a second factor) enrols without a session.
 func (h *Handlers) mfaActivate(w http.ResponseWriter, r *http.Request) {
-	u, sess := current(r)
-	var l *account.Login
-	var token string
-	if u == nil {
-		if l, token = h.stagePage(w, r, mfa.StageEnrol); l == nil {
-			return
-		}
-		u = l.User()
-	} else if r.Method == http.MethodGet && !h.opts.Account.RecentlyAuthenticated(sess) {
-		h.flash(w, r, "info", "flash.reauthenticate")
-		http.Redirect(w, r, h.urls.Reauthenticate+"?next="+url.QueryEscape(mfaActivatePath), http.StatusSeeOther)
+	u, sess, l, token, ok := h.enrolling(w, r, mfa.StageEnrol)
+	if !ok {
 		return
 	}
 	ctx, svc, c := r.Context(), h.opts.MFA, h.client(r)

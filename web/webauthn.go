@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -113,8 +112,6 @@ type WebAuthnCeremonyData struct {
 	Passkey bool
 	// AtLogin: a passkey signup makes its passkey before any session.
 	AtLogin bool
-	// Code: the login's second factor may also be a code (the stage page).
-	Code bool
 }
 
 // webauthnAdd adds a security key (or, with ?passkey=1, a passkey): GET
@@ -122,17 +119,8 @@ type WebAuthnCeremonyData struct {
 // user needs a recent authentication; a passkey signup makes its passkey
 // here at its login stage, before any session.
 func (h *Handlers) webauthnAdd(w http.ResponseWriter, r *http.Request) {
-	u, sess := current(r)
-	var l *account.Login
-	var token string
-	if u == nil {
-		if l, token = h.stagePage(w, r, mfa.StagePasskeySignup); l == nil {
-			return
-		}
-		u = l.User()
-	} else if r.Method == http.MethodGet && !h.opts.Account.RecentlyAuthenticated(sess) {
-		h.flash(w, r, "info", "flash.reauthenticate")
-		http.Redirect(w, r, h.urls.Reauthenticate+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	u, sess, l, token, ok := h.enrolling(w, r, mfa.StagePasskeySignup)
+	if !ok {
 		return
 	}
 	ctx, svc, c := r.Context(), h.opts.MFA, h.client(r)
